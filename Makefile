@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hotplug-lab: wrapper targets. The module itself is built by Kbuild:
+#   make -C /lib/modules/$(uname -r)/build M=$PWD
+#
+#   make deps      install everything the project needs (Debian packages)
+#   make modules   build hotplug_lab.ko for every installed kernel
+#   make check     deps, host checks, then the VM suite on every kernel
+#   make style     checkpatch and sparse on the module
+
+KERNELS ?= $(shell tests/kernels.sh)
+MODULE_SOURCES := Kbuild VERSION $(wildcard module/*.[ch])
+
+.PHONY: all deps modules module check check-host check-vm style clean
+
+all: modules
+
+deps:
+	tests/deps.sh
+
+# One build directory per kernel: Kbuild writes its objects next to the
+# sources, so two kernels cannot share one tree.
+build/%/hotplug_lab.ko: $(MODULE_SOURCES)
+	rm -rf build/$* && mkdir -p build/$*
+	cp -r Kbuild VERSION module build/$*/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* W=1 modules
+
+modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
+
+# The module for the running kernel, built in place (what README shows).
+module:
+	$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules
+
+check: deps
+	$(MAKE) modules
+	tests/check.sh $(KERNELS)
+
+style:
+	tests/style.sh
+
+clean:
+	rm -rf build
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd module/*.o module/.*.cmd \
+		Module.symvers modules.order .module-common.o

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel differences hotplug_lab has to live with, in one place.
+ *
+ * HPLAB_HAVE_* macros come from probes of the kernel headers run by Kbuild
+ * (see the top-level Kbuild file), so no LINUX_VERSION_CODE checks are
+ * needed: a distribution kernel with a backport gets the right answer.
+ */
+#ifndef _HOTPLUG_LAB_COMPAT_H
+#define _HOTPLUG_LAB_COMPAT_H
+
+#include <linux/memory_hotplug.h>
+
+#if !IS_ENABLED(CONFIG_MEMORY_HOTPLUG) || !IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)
+#error "hotplug_lab needs CONFIG_MEMORY_HOTPLUG=y and CONFIG_MEMORY_HOTREMOVE=y"
+#endif
+
+#ifndef MHP_NID_IS_MGID
+#error "hotplug_lab needs memory groups (MHP_NID_IS_MGID, Linux 5.15 or later)"
+#endif
+
+/*
+ * Since Linux 6.8 (commit "mm/memory_hotplug: split memmap_on_memory
+ * requests across memblocks") every memory block gets its own altmap, so a
+ * multi-block MHP_MEMMAP_ON_MEMORY add is split by the kernel and may be
+ * removed block by block. Before, such an add fails with -EINVAL and such
+ * memory can only be removed one block at a time.
+ */
+#ifdef HPLAB_HAVE_MEMORY_BLOCK_ALTMAP
+#define HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK	true
+#else
+#define HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK	false
+#endif
+
+/**
+ * hplab_memmap_on_memory() - can the kernel self-host the memmap of a block
+ *
+ * Since Linux 6.8 mhp_supports_memmap_on_memory() is exported for
+ * drivers/dax. Older kernels keep it internal; their answer for one memory
+ * block is the memory_hotplug.memmap_on_memory parameter, which only
+ * sysfs shows.
+ *
+ * Return: true if an add with MHP_MEMMAP_ON_MEMORY self-hosts the memmap.
+ */
+#ifdef HPLAB_HAVE_MHP_SUPPORTS_MEMMAP_ON_MEMORY_VOID
+static inline bool hplab_memmap_on_memory(void)
+{
+	return mhp_supports_memmap_on_memory();
+}
+#else
+bool hplab_memmap_on_memory(void);
+#endif
+
+#endif /* _HOTPLUG_LAB_COMPAT_H */

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The debugfs interface, /sys/kernel/debug/hotplug_lab/: parsing what is
+ * written, calling the operation under hplab.lock, logging the result in
+ * the event ring. debugfs-api.txt documents every file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/memory.h>
+#include <linux/module.h>
+#include <linux/numa.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "compat.h"
+#include "hotplug_lab.h"
+
+#define HPLAB_MAX_WORDS 4
+
+/**
+ * struct hplab_file - one debugfs file
+ * @name: file name
+ * @mode: permissions
+ * @show: prints the file's content, NULL for a write-only file
+ * @store: acts on the words written, NULL for a read-only file; returns
+ *	0 or a negative errno with the reason in @why
+ */
+struct hplab_file {
+	const char *name;
+	umode_t mode;
+	void (*show)(struct seq_file *m);
+	int (*store)(char **words, int nr_words, const char **why);
+};
+
+static struct dentry *hplab_debugfs_dir;
+
+/**
+ * hplab_parse_size() - parse a size or address
+ * @str: decimal or 0x-prefixed hex digits, with an optional K, M, G or T
+ *	suffix (either case, powers of 1024)
+ * @val: the value
+ *
+ * Return: 0, or -EINVAL for anything else, including overflow.
+ */
+int hplab_parse_size(const char *str, u64 *val)
+{
+	static const char suffixes[] = "KMGT";
+	unsigned int shift = 0;
+	const char *suffix;
+	char digits[24];
+	size_t len = strlen(str);
+	u64 value;
+	int ret;
+
+	if (!len || len >= sizeof(digits) || !isdigit(str[0]))
+		return -EINVAL;
+	memcpy(digits, str, len + 1);
+	suffix = strchr(suffixes, toupper(digits[len - 1]));
+	if (suffix) {
+		shift = 10 * (suffix - suffixes + 1);
+		digits[--len] = '\0';
+	}
+	if (digits[0] == '0' && tolower(digits[1]) == 'x')
+		ret = kstrtoull(digits, 16, &value);
+	else
+		ret = kstrtoull(digits, 10, &value);
+	if (ret || value > (U64_MAX >> shift))
+		return -EINVAL;
+	*val = value << shift;
+	return 0;
+}
+
+static int hplab_parse_range(char **words, u64 *start, u64 *size,
+			     const char **why)
+{
+	if (hplab_parse_size(words[0], start) ||
+	    hplab_parse_size(words[1], size))
+		return hplab_reject(why, -EINVAL,
+				    "addresses and sizes are decimal or 0x-hex numbers with an optional K, M, G or T suffix");
+	return 0;
+}
+
+static int hplab_parse_group_id(const char *word, int *mgid, const char **why)
+{
+	if (kstrtoint(word, 10, mgid))
+		return hplab_reject(why, -EINVAL,
+				    "the group id is a decimal number: see the first column of the groups file");
+	return 0;
+}
+
+static int hplab_region_store(char **words, int nr_words, const char **why)
+{
+	u64 start, size;
+	int ret;
+
+	if (nr_words == 1 && !strcmp(words[0], "release"))
+		return hplab_region_release(why);
+	if (nr_words != 2)
+		return hplab_reject(why, -EINVAL,
+				    "write '<start> <size>' to claim a range or 'release' to give it back");
+	ret = hplab_parse_range(words, &start, &size, why);
+	if (ret)
+		return ret;
+	return hplab_region_claim(start, size, why);
+}
+
+static int hplab_groups_store(char **words, int nr_words, const char **why)
+{
+	int nid = NUMA_NO_NODE, mgid, ret;
+	bool dynamic;
+	u64 size;
+
+	if (nr_words == 2 && !strcmp(words[0], "delete")) {
+		ret = hplab_parse_group_id(words[1], &mgid, why);
+		return ret ? ret : hplab_group_delete(mgid, why);
+	}
+	if (nr_words < 2 || nr_words > 3 ||
+	    (strcmp(words[0], "static") && strcmp(words[0], "dynamic")))
+		return hplab_reject(why, -EINVAL,
+				    "write 'static <max_size> [node=<nid>]', 'dynamic <unit_size> [node=<nid>]' or 'delete <id>'");
+	dynamic = !strcmp(words[0], "dynamic");
+	if (hplab_parse_size(words[1], &size))
+		return hplab_reject(why, -EINVAL,
+				    "sizes are decimal or 0x-hex numbers with an optional K, M, G or T suffix");
+	if (nr_words == 3 && (strncmp(words[2], "node=", 5) ||
+			      kstrtoint(words[2] + 5, 10, &nid) || nid < 0))
+		return hplab_reject(why, -EINVAL,
+				    "the node is given as node=<nid>, a NUMA node number");
+	ret = hplab_group_create(dynamic, size, nid, why);
+	return ret < 0 ? ret : 0;
+}
+
+static int hplab_add_store(char **words, int nr_words, const char **why)
+{
+	bool memmap_on_memory = false;
+	u64 start, size;
+	int mgid, ret;
+
+	if (nr_words < 3 || nr_words > 4)
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <start> <size> [memmap=on|off]'");
+	if (nr_words == 4) {
+		if (!strcmp(words[3], "memmap=on"))
+			memmap_on_memory = true;
+		else if (strcmp(words[3], "memmap=off"))
+			return hplab_reject(why, -EINVAL,
+					    "the last word is memmap=on or memmap=off");
+	}
+	ret = hplab_parse_group_id(words[0], &mgid, why);
+	if (ret)
+		return ret;
+	ret = hplab_parse_range(words + 1, &start, &size, why);
+	if (ret)
+		return ret;
+	return hplab_add(mgid, start, size, memmap_on_memory, why);
+}
+
+static int hplab_remove_store(char **words, int nr_words, const char **why)
+{
+	u64 start, size;
+	int mgid, ret;
+
+	if (nr_words != 2 && nr_words != 3)
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <start> <size>' or '<group-id> all'");
+	ret = hplab_parse_group_id(words[0], &mgid, why);
+	if (ret)
+		return ret;
+	if (nr_words == 2) {
+		if (strcmp(words[1], "all"))
+			return hplab_reject(why, -EINVAL,
+					    "write '<group-id> <start> <size>' or '<group-id> all'");
+		return hplab_remove_all(mgid, why);
+	}
+	ret = hplab_parse_range(words + 1, &start, &size, why);
+	if (ret)
+		return ret;
+	return hplab_remove(mgid, start, size, why);
+}
+
+static int hplab_granularity_store(char **words, int nr_words,
+				   const char **why)
+{
+	u64 bytes = 0;
+	int mgid, ret;
+
+	if (nr_words == 1 && !strcmp(words[0], "check=module")) {
+		hplab.check = HPLAB_CHECK_MODULE;
+		return 0;
+	}
+	if (nr_words == 1 && !strcmp(words[0], "check=kernel")) {
+		hplab.check = HPLAB_CHECK_KERNEL;
+		return 0;
+	}
+	if (nr_words != 2)
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <bytes>', '<group-id> default', 'check=module' or 'check=kernel'");
+	ret = hplab_parse_group_id(words[0], &mgid, why);
+	if (ret)
+		return ret;
+	if (strcmp(words[1], "default") && hplab_parse_size(words[1], &bytes))
+		return hplab_reject(why, -EINVAL,
+				    "the granularity is a size (decimal or 0x-hex, optional K, M, G or T suffix) or 'default'");
+	return hplab_set_granularity(mgid, bytes, why);
+}
+
+static void hplab_info_show(struct seq_file *m)
+{
+	struct hplab_group *group;
+	unsigned int nr_groups = 0;
+
+	list_for_each_entry(group, &hplab.groups, list)
+		nr_groups++;
+	seq_printf(m, "version: %s\n", HPLAB_VERSION);
+	seq_printf(m, "kernel: %s\n", utsname()->release);
+	seq_printf(m, "block_size: %#lx\n", memory_block_size_bytes());
+	seq_printf(m, "memmap_on_memory: %s\n",
+		   hplab_memmap_on_memory() ? "yes" : "no");
+	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
+		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+	seq_puts(m, "region: ");
+	hplab_region_show(m);
+	seq_printf(m, "groups: %u\n", nr_groups);
+	seq_printf(m, "added: %#llx\n", hplab_added_bytes());
+	seq_printf(m, "check: %s\n",
+		   hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module");
+}
+
+static const struct hplab_file hplab_files[] = {
+	{ "info",	 0400, hplab_info_show,	       NULL },
+	{ "region",	 0600, hplab_region_show,      hplab_region_store },
+	{ "groups",	 0600, hplab_groups_show,      hplab_groups_store },
+	{ "add",	 0200, NULL,		       hplab_add_store },
+	{ "remove",	 0200, NULL,		       hplab_remove_store },
+	{ "granularity", 0600, hplab_granularity_show, hplab_granularity_store },
+	{ "ranges",	 0400, hplab_ranges_show,      NULL },
+	{ "events",	 0400, hplab_events_show,      NULL },
+};
+
+static int hplab_show(struct seq_file *m, void *unused)
+{
+	const struct hplab_file *def = m->private;
+
+	mutex_lock(&hplab.lock);
+	def->show(m);
+	mutex_unlock(&hplab.lock);
+	return 0;
+}
+
+static int hplab_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, hplab_show, inode->i_private);
+}
+
+/* Split @buf in place at white space; more than @max words is an error. */
+static int hplab_split_words(char *buf, char **words, int max)
+{
+	int nr_words = 0;
+	char *word;
+
+	while ((word = strsep(&buf, " \t\n"))) {
+		if (!*word)
+			continue;
+		if (nr_words == max)
+			return -E2BIG;
+		words[nr_words++] = word;
+	}
+	return nr_words;
+}
+
+static ssize_t hplab_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	const struct hplab_file *def = file_inode(file)->i_private;
+	char *words[HPLAB_MAX_WORDS], *buf, *args, *word;
+	const char *why = NULL;
+	int nr_words = 0, ret;
+	bool has_nul;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!def->store)
+		return -EPERM;
+	/* Nothing valid is longer; a larger write is not even read. */
+	if (count >= PAGE_SIZE)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	has_nul = strlen(buf) != count;
+	args = kstrdup(strim(buf), GFP_KERNEL);
+	if (!args) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+
+	/* The event log shows what was written; keep it one printable line. */
+	for (word = args; *word; word++)
+		if (!isprint(*word))
+			*word = '?';
+
+	if (has_nul)
+		ret = hplab_reject(&why, -EINVAL, "the input contains a NUL byte");
+	else
+		ret = nr_words = hplab_split_words(buf, words, HPLAB_MAX_WORDS);
+	if (ret == -E2BIG)
+		ret = hplab_reject(&why, -EINVAL, "too many words: see debugfs-api.txt for what this file accepts");
+
+	mutex_lock(&hplab.lock);
+	if (ret >= 0)
+		ret = def->store(words, nr_words, &why);
+	hplab_event_log(def->name, args, ret, why);
+	mutex_unlock(&hplab.lock);
+
+	kfree(args);
+	kfree(buf);
+	return ret < 0 ? ret : count;
+}
+
+static const struct file_operations hplab_fops = {
+	.owner = THIS_MODULE,
+	.open = hplab_open,
+	.read = seq_read,
+	.write = hplab_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations hplab_write_only_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.write = hplab_write,
+};
+
+/**
+ * hplab_debugfs_init() - create /sys/kernel/debug/hotplug_lab/
+ *
+ * Return: 0, or -ENODEV without debugfs.
+ */
+int hplab_debugfs_init(void)
+{
+	const struct hplab_file *def;
+
+	hplab_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(hplab_debugfs_dir))
+		return -ENODEV;
+	for (def = hplab_files; def < hplab_files + ARRAY_SIZE(hplab_files); def++)
+		debugfs_create_file(def->name, def->mode, hplab_debugfs_dir,
+				    (void *)def, def->show ? &hplab_fops :
+							     &hplab_write_only_fops);
+	return 0;
+}
+
+/**
+ * hplab_debugfs_exit() - remove /sys/kernel/debug/hotplug_lab/
+ *
+ * Waits for readers and writers still inside a handler.
+ */
+void hplab_debugfs_exit(void)
+{
+	debugfs_remove_recursive(hplab_debugfs_dir);
+}

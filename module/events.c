@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event ring: the most recent operations, with their result and, for
+ * a rejection, the reason a user can act on. Fixed size, so logging never
+ * allocates and never fails; the oldest event is overwritten.
+ */
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+
+#include "hotplug_lab.h"
+
+#define HPLAB_NR_EVENTS		256
+#define HPLAB_EVENT_LEN		256
+
+/* Protected by hplab.lock, like everything else. */
+static struct {
+	u64 seq;			/* events logged since load */
+	char text[HPLAB_NR_EVENTS][HPLAB_EVENT_LEN];
+} hplab_events;
+
+/**
+ * hplab_event_log() - record one operation
+ * @op: the debugfs file written to
+ * @args: what was written, without the trailing newline
+ * @err: 0 or the negative errno returned to the writer
+ * @why: the reason of a rejection, or NULL
+ */
+void hplab_event_log(const char *op, const char *args, int err,
+		     const char *why)
+{
+	char *text = hplab_events.text[hplab_events.seq % HPLAB_NR_EVENTS];
+	char name[24];
+	int len;
+
+	len = scnprintf(text, HPLAB_EVENT_LEN, "%llu %s [%s] ",
+			hplab_events.seq, op, args);
+	if (!err) {
+		scnprintf(text + len, HPLAB_EVENT_LEN - len, "ok");
+	} else {
+		/* %pe prints "-EBUSY"; the log shows the name alone. */
+		scnprintf(name, sizeof(name), "%pe", ERR_PTR(err));
+		scnprintf(text + len, HPLAB_EVENT_LEN - len, "%s: %s",
+			  name + 1, why ? why : "no reason given");
+	}
+	hplab_events.seq++;
+}
+
+/**
+ * hplab_events_show() - print the ring, oldest event first
+ * @m: seq_file to print to
+ */
+void hplab_events_show(struct seq_file *m)
+{
+	u64 seq = hplab_events.seq > HPLAB_NR_EVENTS ?
+		  hplab_events.seq - HPLAB_NR_EVENTS : 0;
+
+	for (; seq < hplab_events.seq; seq++)
+		seq_printf(m, "%s\n", hplab_events.text[seq % HPLAB_NR_EVENTS]);
+}

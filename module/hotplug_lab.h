@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hotplug_lab: a memory hotplug laboratory.
+ *
+ * The module claims one firmware-reserved physical range (the region),
+ * registers static and dynamic memory groups, and hot-adds/removes memory
+ * inside the region with add_memory_driver_managed() and
+ * offline_and_remove_memory(), optionally with MHP_MEMMAP_ON_MEMORY.
+ *
+ * Locking: hplab.lock, a mutex, serialises every operation. It protects
+ * every member of struct hplab, every struct hplab_group and hplab_chunk,
+ * and the event ring. Functions named hplab_*() outside debugfs.c must be
+ * called with it held; only the debugfs handlers take it. It is taken
+ * before the kernel's device_hotplug_lock and mem_hotplug_lock (we call
+ * into memory hotplug while holding it), so nothing called back by the
+ * memory hotplug core may take it.
+ */
+#ifndef _HOTPLUG_LAB_H
+#define _HOTPLUG_LAB_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct resource;
+struct seq_file;
+
+/* add_memory_driver_managed() wants "System RAM ($DRIVER)". */
+#define HPLAB_RESOURCE_NAME "System RAM (" KBUILD_MODNAME ")"
+
+/**
+ * enum hplab_check - who judges the granularity of a remove
+ * @HPLAB_CHECK_MODULE: the module's rules (the default)
+ * @HPLAB_CHECK_KERNEL: one offline_and_remove_memory() over the request,
+ *	so the kernel's own granularity check is what decides
+ */
+enum hplab_check {
+	HPLAB_CHECK_MODULE,
+	HPLAB_CHECK_KERNEL,
+};
+
+/**
+ * struct hplab_group - a kernel memory group registered by the module
+ * @list: entry in hplab.groups, in creation order
+ * @mgid: the kernel's memory group id, passed with MHP_NID_IS_MGID
+ * @dynamic: dynamic (added/removed in units) or static (as a whole)
+ * @nid: NUMA node of the group
+ * @size: static: maximum size; dynamic: unit size (bytes)
+ * @granularity: bytes per add_memory_driver_managed() call, 0 for default
+ * @added: bytes currently added to the group
+ */
+struct hplab_group {
+	struct list_head list;
+	int mgid;
+	bool dynamic;
+	int nid;
+	u64 size;
+	u64 granularity;
+	u64 added;
+};
+
+/**
+ * struct hplab_chunk - memory added by one add_memory_driver_managed() call
+ * @list: entry in hplab.chunks, sorted by @start
+ * @group: the group the memory was added to
+ * @start: physical start address
+ * @size: size in bytes
+ * @vmemmap_pages: pages of the memmap of this chunk that lie inside the
+ *	chunk itself, measured after the add: non-zero means the kernel
+ *	really self-hosted the memmap (MHP_MEMMAP_ON_MEMORY took effect)
+ *
+ * Each chunk holds a reference on the module: the kernel keeps a pointer
+ * to HPLAB_RESOURCE_NAME in /proc/iomem for as long as the memory exists.
+ */
+struct hplab_chunk {
+	struct list_head list;
+	struct hplab_group *group;
+	u64 start;
+	u64 size;
+	unsigned long vmemmap_pages;
+};
+
+/**
+ * struct hplab - the state of the module
+ * @lock: serialises everything, see the comment at the top of this file
+ * @region: the claimed physical range, NULL when none is claimed
+ * @groups: list of struct hplab_group
+ * @chunks: list of struct hplab_chunk, sorted by start address
+ * @check: who judges the granularity of a remove
+ */
+struct hplab {
+	struct mutex lock;
+	struct resource *region;
+	struct list_head groups;
+	struct list_head chunks;
+	enum hplab_check check;
+};
+
+extern struct hplab hplab;
+
+/*
+ * Every operation reports why it rejected a request through a
+ * "const char **why" argument: one sentence a user can act on, logged in
+ * the event ring next to the errno.
+ */
+static inline int hplab_reject(const char **why, int err, const char *reason)
+{
+	*why = reason;
+	return err;
+}
+
+/* region.c */
+int hplab_region_claim(u64 start, u64 size, const char **why);
+int hplab_region_release(const char **why);
+bool hplab_region_contains(u64 start, u64 size);
+void hplab_region_show(struct seq_file *m);
+
+/* groups.c */
+int hplab_group_create(bool dynamic, u64 size, int nid, const char **why);
+int hplab_group_delete(int mgid, const char **why);
+struct hplab_group *hplab_group_find(int mgid);
+void hplab_groups_destroy(void);
+void hplab_groups_show(struct seq_file *m);
+
+/* plug.c */
+int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
+	      const char **why);
+int hplab_remove(int mgid, u64 start, u64 size, const char **why);
+int hplab_remove_all(int mgid, const char **why);
+int hplab_set_granularity(int mgid, u64 bytes, const char **why);
+u64 hplab_added_bytes(void);
+void hplab_granularity_show(struct seq_file *m);
+void hplab_ranges_show(struct seq_file *m);
+
+/* blocks.c */
+enum hplab_block_state {
+	HPLAB_BLOCK_OFFLINE,
+	HPLAB_BLOCK_ONLINE_KERNEL,
+	HPLAB_BLOCK_ONLINE_MOVABLE,
+};
+
+enum hplab_block_state hplab_block_state(u64 block_start);
+unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
+int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
+void hplab_restore_blocks(u64 start, u64 size,
+			  const enum hplab_block_state *saved);
+ssize_t hplab_read_kernel_file(const char *path, char *buf, size_t len);
+
+/* events.c */
+void hplab_event_log(const char *op, const char *args, int err,
+		     const char *why);
+void hplab_events_show(struct seq_file *m);
+
+/* debugfs.c */
+int hplab_debugfs_init(void);
+void hplab_debugfs_exit(void);
+int hplab_parse_size(const char *str, u64 *val);
+
+#endif /* _HOTPLUG_LAB_H */

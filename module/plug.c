@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Adding and removing memory, and the granularity rules of both.
+ *
+ * Add: a request is cut into pieces of the group's add granularity; each
+ * piece is one add_memory_driver_managed() call, recorded as one struct
+ * hplab_chunk. If a call fails, the pieces already added for the request
+ * are removed again, so a failed add leaves nothing behind.
+ *
+ * Remove, check=module (the default): a request must consist of whole
+ * chunks of one group (memory is never removed in a smaller piece than it
+ * was added in), a static group is removed as a whole, a dynamic group in
+ * whole, aligned units. One chunk is one offline_and_remove_memory() call,
+ * which offlines, removes and on failure re-onlines by itself. Several
+ * chunks need several calls, and a later call failing must not leave the
+ * earlier chunks removed. So a remove of several chunks first offlines
+ * every block of every chunk through sysfs (see blocks.c), onlining them
+ * again if one block cannot be offlined, and only then removes the now
+ * offline chunks one by one; removing offline memory does not fail. The
+ * one thing that can break this is another process onlining a block
+ * between the two phases: then that chunk and the ones after it stay
+ * added, and the remove reports what it removed.
+ *
+ * Remove, check=kernel: one offline_and_remove_memory() over exactly the
+ * request, so the kernel's own granularity check decides. The module still
+ * refuses what it knows would make the kernel WARN or would leave
+ * /proc/iomem out of sync with the memory that exists.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/math64.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "hotplug_lab.h"
+
+static inline u64 hplab_chunk_end(const struct hplab_chunk *chunk)
+{
+	return chunk->start + chunk->size;
+}
+
+static bool hplab_chunk_in(const struct hplab_chunk *chunk, u64 start,
+			   u64 end)
+{
+	return chunk->start >= start && hplab_chunk_end(chunk) <= end;
+}
+
+static bool hplab_chunk_intersects(const struct hplab_chunk *chunk, u64 start,
+				   u64 end)
+{
+	return chunk->start < end && hplab_chunk_end(chunk) > start;
+}
+
+static void hplab_chunk_insert(struct hplab_chunk *new)
+{
+	struct hplab_chunk *chunk;
+
+	list_for_each_entry(chunk, &hplab.chunks, list)
+		if (chunk->start > new->start)
+			break;
+	list_add_tail(&new->list, &chunk->list);
+}
+
+/* The memory of @chunk is gone: forget it and its module reference. */
+static void hplab_chunk_forget(struct hplab_chunk *chunk)
+{
+	chunk->group->added -= chunk->size;
+	list_del(&chunk->list);
+	kfree(chunk);
+	module_put(THIS_MODULE);
+}
+
+static u64 hplab_add_granularity(const struct hplab_group *group,
+				 bool memmap_on_memory, u64 request_size)
+{
+	if (group->granularity)
+		return group->granularity;
+	if (memmap_on_memory && !HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK)
+		return memory_block_size_bytes();
+	return group->dynamic ? group->size : request_size;
+}
+
+static int hplab_add_chunk(struct hplab_group *group, u64 start, u64 size,
+			   mhp_t flags)
+{
+	struct hplab_chunk *chunk;
+	int ret;
+
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return -ENOMEM;
+	ret = add_memory_driver_managed(group->mgid, start, size,
+					HPLAB_RESOURCE_NAME, flags);
+	if (ret) {
+		kfree(chunk);
+		return ret;
+	}
+	/* /proc/iomem now points at HPLAB_RESOURCE_NAME: pin the module. */
+	__module_get(THIS_MODULE);
+	chunk->group = group;
+	chunk->start = start;
+	chunk->size = size;
+	chunk->vmemmap_pages = hplab_count_vmemmap_pages(start, size);
+	hplab_chunk_insert(chunk);
+	group->added += size;
+	pr_info("added %#llx-%#llx to group %d, %lu memmap pages inside\n",
+		start, start + size - 1, group->mgid, chunk->vmemmap_pages);
+	if ((flags & MHP_MEMMAP_ON_MEMORY) && !chunk->vmemmap_pages)
+		pr_notice("%#llx-%#llx: memmap_on_memory was asked for, but the kernel placed the memmap elsewhere\n",
+			  start, start + size - 1);
+	return 0;
+}
+
+static int hplab_remove_chunk(struct hplab_chunk *chunk)
+{
+	u64 start = chunk->start, size = chunk->size;
+	int ret;
+
+	ret = offline_and_remove_memory(start, size);
+	if (ret)
+		return ret;
+	pr_info("removed %#llx-%#llx from group %d\n", start, start + size - 1,
+		chunk->group->mgid);
+	hplab_chunk_forget(chunk);
+	return 0;
+}
+
+static bool hplab_range_overlaps_chunks(u64 start, u64 end)
+{
+	struct hplab_chunk *chunk;
+
+	list_for_each_entry(chunk, &hplab.chunks, list)
+		if (hplab_chunk_intersects(chunk, start, end))
+			return true;
+	return false;
+}
+
+static const char *hplab_add_error_reason(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return "the kernel ran out of memory for the add";
+	case -EEXIST:
+		return "the kernel already has memory or a resource in this range (see /proc/iomem)";
+	default:
+		return "add_memory_driver_managed() failed: see dmesg for the kernel's reason";
+	}
+}
+
+/**
+ * hplab_add() - hot-add memory to a group
+ * @mgid: memory group id
+ * @start: physical start, inside the region
+ * @size: size
+ * @memmap_on_memory: self-host the memmap (MHP_MEMMAP_ON_MEMORY)
+ * @why: set to the reason of a rejection
+ *
+ * Return: 0 on success, or a negative errno with @why set. On failure
+ * nothing of the request stays added.
+ */
+int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
+	      const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+	struct hplab_group *group = hplab_group_find(mgid);
+	struct hplab_chunk *chunk, *next;
+	mhp_t flags = MHP_NID_IS_MGID;
+	u64 granularity, addr, rest;
+	int ret = 0;
+
+	if (!group)
+		return hplab_reject(why, -ENOENT,
+				    "no such group: create one in the groups file");
+	if (!hplab.region)
+		return hplab_reject(why, -ERANGE,
+				    "no region is claimed: write '<start> <size>' to the region file first");
+	if (!size || !IS_ALIGNED(start, block_size) ||
+	    !IS_ALIGNED(size, block_size))
+		return hplab_reject(why, -EINVAL,
+				    "start and size must be non-zero multiples of the memory block size (see block_size in info)");
+	if (!hplab_region_contains(start, size))
+		return hplab_reject(why, -ERANGE,
+				    "the range is not inside the claimed region (see the region file)");
+	if (hplab_range_overlaps_chunks(start, start + size))
+		return hplab_reject(why, -EEXIST,
+				    "part of the range is already added (see the ranges file)");
+	if (!group->dynamic && group->added + size > group->size)
+		return hplab_reject(why, -ENOSPC,
+				    "the static group would grow past its maximum size");
+	if (group->dynamic && (!IS_ALIGNED(start, group->size) ||
+			       !IS_ALIGNED(size, group->size)))
+		return hplab_reject(why, -EINVAL,
+				    "a dynamic group adds whole units: start and size must be multiples of its unit");
+	if (memmap_on_memory) {
+		if (!hplab_memmap_on_memory())
+			return hplab_reject(why, -EOPNOTSUPP,
+					    "memmap=on needs memory_hotplug.memmap_on_memory=1 on the kernel command line");
+		if (!HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK &&
+		    group->granularity > block_size)
+			return hplab_reject(why, -EOPNOTSUPP,
+					    "kernels before 6.8 self-host the memmap of one memory block per add only: set this group's granularity to the block size");
+		flags |= MHP_MEMMAP_ON_MEMORY;
+	}
+	granularity = hplab_add_granularity(group, memmap_on_memory, size);
+	div64_u64_rem(size, granularity, &rest);
+	if (rest)
+		return hplab_reject(why, -EINVAL,
+				    "the size is not a multiple of the group's add granularity (see the granularity file)");
+
+	for (addr = start; addr < start + size; addr += granularity) {
+		ret = hplab_add_chunk(group, addr, granularity, flags);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		return 0;
+
+	*why = hplab_add_error_reason(ret);
+	/* Memory this request added just now is not in use yet. */
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		if (hplab_chunk_in(chunk, start, addr) &&
+		    hplab_remove_chunk(chunk))
+			*why = "the add failed, and memory it had added before the failure could not be removed again: see the ranges file";
+	}
+	return ret;
+}
+
+static const char *hplab_remove_error_reason(int err)
+{
+	if (err == -EBUSY)
+		return "memory in the range is in use and could not be offlined; nothing was removed";
+	if (err == -ERESTARTNOINTR)
+		return "another memory hotplug operation was running; nothing was removed and the write is retried";
+	return "offline_and_remove_memory() failed: see dmesg; nothing was removed";
+}
+
+/*
+ * Remove the chunks of @group that lie in [@start, @end), all or nothing
+ * (see the comment at the top of this file).
+ */
+static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
+			       const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+	enum hplab_block_state *saved, *pos;
+	struct hplab_chunk *chunk, *next, *failed = NULL;
+	unsigned long nr_chunks = 0, nr_blocks = 0;
+	int ret = 0;
+
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (chunk->group == group && hplab_chunk_in(chunk, start, end)) {
+			nr_chunks++;
+			nr_blocks += div64_u64(chunk->size, block_size);
+		}
+	}
+
+	if (nr_chunks == 1) {
+		list_for_each_entry(chunk, &hplab.chunks, list)
+			if (chunk->group == group &&
+			    hplab_chunk_in(chunk, start, end))
+				break;
+		ret = hplab_remove_chunk(chunk);
+		if (ret)
+			*why = hplab_remove_error_reason(ret);
+		return ret;
+	}
+
+	saved = kcalloc(nr_blocks, sizeof(*saved), GFP_KERNEL);
+	if (!saved)
+		return hplab_reject(why, -ENOMEM, "out of memory");
+
+	pos = saved;
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (chunk->group != group || !hplab_chunk_in(chunk, start, end))
+			continue;
+		ret = hplab_offline_blocks(chunk->start, chunk->size, pos);
+		if (ret) {
+			failed = chunk;
+			break;
+		}
+		pos += div64_u64(chunk->size, block_size);
+	}
+	if (failed) {
+		pos = saved;
+		list_for_each_entry(chunk, &hplab.chunks, list) {
+			if (chunk == failed)
+				break;
+			if (chunk->group != group ||
+			    !hplab_chunk_in(chunk, start, end))
+				continue;
+			hplab_restore_blocks(chunk->start, chunk->size, pos);
+			pos += div64_u64(chunk->size, block_size);
+		}
+		*why = hplab_remove_error_reason(ret);
+		goto out_free;
+	}
+
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		if (chunk->group != group || !hplab_chunk_in(chunk, start, end))
+			continue;
+		ret = hplab_remove_chunk(chunk);
+		if (ret) {
+			*why = "a block was onlined again while the remove ran: the memory before it was removed, the rest stays added (see the ranges file)";
+			break;
+		}
+	}
+out_free:
+	kfree(saved);
+	return ret;
+}
+
+/*
+ * check=kernel: one offline_and_remove_memory() over [@start, @end). The
+ * module only refuses what would make the kernel WARN or leave /proc/iomem
+ * wrong, then makes its records follow what the kernel did.
+ */
+static int hplab_remove_by_kernel(struct hplab_group *group, u64 start,
+				  u64 end, const char **why)
+{
+	struct hplab_chunk *chunk, *next, *right = NULL;
+	unsigned int nr_chunks = 0, nr_memmap_on = 0;
+	bool partial = false;
+	int ret;
+
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (!hplab_chunk_intersects(chunk, start, end))
+			continue;
+		nr_chunks++;
+		nr_memmap_on += !!chunk->vmemmap_pages;
+		partial |= !hplab_chunk_in(chunk, start, end);
+	}
+	if (nr_memmap_on && nr_memmap_on != nr_chunks)
+		return hplab_reject(why, -EINVAL,
+				    "one kernel call must not mix memory added with memmap=on and memmap=off (Linux 6.8+ WARNs on it): remove them separately");
+	/*
+	 * try_remove_memory() releases the /proc/iomem resource of the range
+	 * only when the range lies inside one resource; the module can
+	 * release whole leftover resources, but cannot trim one it does not
+	 * own.
+	 */
+	if (partial && nr_chunks > 1)
+		return hplab_reject(why, -EINVAL,
+				    "a kernel-judged remove either stays inside one add or covers whole adds, or /proc/iomem would keep resources of removed memory");
+
+	/* A hole punched into one chunk leaves two: record both. */
+	right = kzalloc(sizeof(*right), GFP_KERNEL);
+	if (!right)
+		return hplab_reject(why, -ENOMEM, "out of memory");
+
+	ret = offline_and_remove_memory(start, end - start);
+	if (ret) {
+		kfree(right);
+		if (ret == -EINVAL && nr_memmap_on)
+			return hplab_reject(why, ret,
+					    "the kernel refused to remove memmap_on_memory memory in another granularity than it was added ('wrong granularity' in dmesg)");
+		return hplab_reject(why, ret, hplab_remove_error_reason(ret));
+	}
+	pr_info("kernel removed %#llx-%#llx from group %d\n", start, end - 1,
+		group->mgid);
+
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		if (!hplab_chunk_intersects(chunk, start, end))
+			continue;
+		if (hplab_chunk_in(chunk, start, end)) {
+			if (nr_chunks > 1 &&
+			    region_intersects(chunk->start, chunk->size,
+					      IORESOURCE_SYSTEM_RAM,
+					      IORES_DESC_NONE) == REGION_INTERSECTS)
+				release_mem_region(chunk->start, chunk->size);
+			hplab_chunk_forget(chunk);
+			continue;
+		}
+		/* The kernel trimmed or split the resource: follow it. */
+		group->added -= end - start;
+		if (chunk->start < start && hplab_chunk_end(chunk) > end) {
+			right->group = group;
+			right->start = end;
+			right->size = hplab_chunk_end(chunk) - end;
+			right->vmemmap_pages =
+				hplab_count_vmemmap_pages(right->start, right->size);
+			/* The kernel's second resource has our name too. */
+			__module_get(THIS_MODULE);
+			list_add(&right->list, &chunk->list);
+			right = NULL;
+			chunk->size = start - chunk->start;
+		} else if (chunk->start < start) {
+			chunk->size = start - chunk->start;
+		} else {
+			chunk->size = hplab_chunk_end(chunk) - end;
+			chunk->start = end;
+		}
+		chunk->vmemmap_pages =
+			hplab_count_vmemmap_pages(chunk->start, chunk->size);
+	}
+	kfree(right);
+	return 0;
+}
+
+/* Is all of [@start, @end) added, and only to @group? */
+static int hplab_check_added(struct hplab_group *group, u64 start, u64 end,
+			     const char **why)
+{
+	struct hplab_chunk *chunk;
+	u64 covered = start;
+
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (!hplab_chunk_intersects(chunk, start, end))
+			continue;
+		if (chunk->group != group)
+			return hplab_reject(why, -EINVAL,
+					    "the range includes memory of another group (see the ranges file)");
+		if (chunk->start > covered)
+			break;
+		covered = hplab_chunk_end(chunk);
+	}
+	if (covered < end)
+		return hplab_reject(why, -ENOENT,
+				    "part of the range is not added (see the ranges file)");
+	return 0;
+}
+
+/**
+ * hplab_remove() - offline and remove memory of a group
+ * @mgid: memory group id
+ * @start: physical start
+ * @size: size
+ * @why: set to the reason of a rejection
+ *
+ * Return: 0 on success, or a negative errno with @why set.
+ */
+int hplab_remove(int mgid, u64 start, u64 size, const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+	struct hplab_group *group = hplab_group_find(mgid);
+	u64 end = start + size;
+	struct hplab_chunk *chunk;
+	int ret;
+
+	if (!group)
+		return hplab_reject(why, -ENOENT,
+				    "no such group: see the groups file");
+	if (!size || !IS_ALIGNED(start, block_size) ||
+	    !IS_ALIGNED(size, block_size))
+		return hplab_reject(why, -EINVAL,
+				    "start and size must be non-zero multiples of the memory block size (see block_size in info)");
+	if (!hplab_region_contains(start, size))
+		return hplab_reject(why, -ERANGE,
+				    "the range is not inside the claimed region (see the region file)");
+	ret = hplab_check_added(group, start, end, why);
+	if (ret)
+		return ret;
+
+	if (hplab.check == HPLAB_CHECK_KERNEL)
+		return hplab_remove_by_kernel(group, start, end, why);
+
+	list_for_each_entry(chunk, &hplab.chunks, list)
+		if (hplab_chunk_intersects(chunk, start, end) &&
+		    !hplab_chunk_in(chunk, start, end))
+			return hplab_reject(why, -EINVAL,
+					    "memory is removed in the pieces it was added in, and the range cuts one (see the ranges file)");
+	if (!group->dynamic && size != group->added)
+		return hplab_reject(why, -EINVAL,
+				    "a static group is removed as a whole: write '<id> all' to the remove file");
+	if (group->dynamic && (!IS_ALIGNED(start, group->size) ||
+			       !IS_ALIGNED(size, group->size)))
+		return hplab_reject(why, -EINVAL,
+				    "a dynamic group is removed in whole units: start and size must be multiples of its unit");
+	return hplab_remove_chunks(group, start, end, why);
+}
+
+/**
+ * hplab_remove_all() - offline and remove all memory of a group
+ * @mgid: memory group id
+ * @why: set to the reason of a rejection
+ *
+ * Whole chunks, whatever the check mode: no kernel refuses that.
+ *
+ * Return: 0 on success, or a negative errno with @why set.
+ */
+int hplab_remove_all(int mgid, const char **why)
+{
+	struct hplab_group *group = hplab_group_find(mgid);
+
+	if (!group)
+		return hplab_reject(why, -ENOENT,
+				    "no such group: see the groups file");
+	if (!group->added)
+		return hplab_reject(why, -ENOENT,
+				    "nothing is added in this group");
+	return hplab_remove_chunks(group, 0, U64_MAX, why);
+}
+
+/**
+ * hplab_set_granularity() - set the bytes per add call of a group
+ * @mgid: memory group id
+ * @bytes: a multiple of the memory block size; 0 restores the default
+ * @why: set to the reason of a rejection
+ *
+ * Return: 0 on success, or a negative errno with @why set.
+ */
+int hplab_set_granularity(int mgid, u64 bytes, const char **why)
+{
+	struct hplab_group *group = hplab_group_find(mgid);
+	u64 rest;
+
+	if (!group)
+		return hplab_reject(why, -ENOENT,
+				    "no such group: see the groups file");
+	if (!IS_ALIGNED(bytes, memory_block_size_bytes()))
+		return hplab_reject(why, -EINVAL,
+				    "the granularity must be a multiple of the memory block size (see block_size in info)");
+	if (bytes && group->dynamic) {
+		div64_u64_rem(group->size, bytes, &rest);
+		if (rest)
+			return hplab_reject(why, -EINVAL,
+					    "a dynamic group's granularity must divide its unit");
+	}
+	if (bytes > group->size)
+		return hplab_reject(why, -EINVAL,
+				    "the granularity is larger than the static group's maximum size");
+	group->granularity = bytes;
+	return 0;
+}
+
+/**
+ * hplab_added_bytes() - bytes added over all groups
+ *
+ * Return: the sum.
+ */
+u64 hplab_added_bytes(void)
+{
+	struct hplab_group *group;
+	u64 sum = 0;
+
+	list_for_each_entry(group, &hplab.groups, list)
+		sum += group->added;
+	return sum;
+}
+
+static void hplab_granularity_print(struct seq_file *m,
+				    const struct hplab_group *group,
+				    bool memmap_on_memory)
+{
+	if (memmap_on_memory && !HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK &&
+	    group->granularity > memory_block_size_bytes())
+		seq_puts(m, " unsupported");
+	else if (!group->granularity && !group->dynamic &&
+		 (!memmap_on_memory || HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK))
+		seq_puts(m, " request");
+	else
+		seq_printf(m, " %#llx",
+			   hplab_add_granularity(group, memmap_on_memory, 0));
+}
+
+/**
+ * hplab_granularity_show() - print the kernel's limits and each group's rules
+ * @m: seq_file to print to
+ */
+void hplab_granularity_show(struct seq_file *m)
+{
+	struct hplab_group *group;
+
+	seq_printf(m, "check: %s\n",
+		   hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module");
+	seq_printf(m, "block_size: %#lx\n", memory_block_size_bytes());
+	seq_printf(m, "memmap_on_memory: %s\n",
+		   hplab_memmap_on_memory() ? "yes" : "no");
+	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
+		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+	seq_puts(m, "id type add_granularity add_granularity_memmap remove_rule\n");
+	list_for_each_entry(group, &hplab.groups, list) {
+		seq_printf(m, "%d %s", group->mgid,
+			   group->dynamic ? "dynamic" : "static");
+		hplab_granularity_print(m, group, false);
+		hplab_granularity_print(m, group, true);
+		if (hplab.check == HPLAB_CHECK_KERNEL)
+			seq_puts(m, " kernel\n");
+		else if (group->dynamic)
+			seq_printf(m, " units:%#llx\n", group->size);
+		else
+			seq_puts(m, " whole-group\n");
+	}
+}
+
+/**
+ * hplab_ranges_show() - print a header and one row per chunk
+ * @m: seq_file to print to
+ *
+ * The blocks column has one letter per memory block: '-' offline,
+ * 'k' online in a kernel zone, 'm' online movable.
+ */
+void hplab_ranges_show(struct seq_file *m)
+{
+	static const char letter[] = {
+		[HPLAB_BLOCK_OFFLINE] = '-',
+		[HPLAB_BLOCK_ONLINE_KERNEL] = 'k',
+		[HPLAB_BLOCK_ONLINE_MOVABLE] = 'm',
+	};
+	const u64 block_size = memory_block_size_bytes();
+	struct hplab_chunk *chunk;
+	unsigned int online;
+	u64 addr;
+
+	seq_puts(m, "group start end size memmap vmemmap_pages state blocks\n");
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		seq_printf(m, "%d %#llx %#llx %#llx %s %lu ", chunk->group->mgid,
+			   chunk->start, hplab_chunk_end(chunk) - 1, chunk->size,
+			   chunk->vmemmap_pages ? "on" : "off",
+			   chunk->vmemmap_pages);
+		online = 0;
+		for (addr = chunk->start; addr < hplab_chunk_end(chunk);
+		     addr += block_size)
+			online += hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE;
+		seq_printf(m, "%s ", !online ? "offline" :
+			   online == div64_u64(chunk->size, block_size) ?
+			   "online" : "partial");
+		for (addr = chunk->start; addr < hplab_chunk_end(chunk);
+		     addr += block_size)
+			seq_putc(m, letter[hplab_block_state(addr)]);
+		seq_putc(m, '\n');
+	}
+}

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
+# scripts in it and report their TAP lines.
+#
+# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-n name] RELEASE SCRIPT...
+#
+# SCRIPT names files in tests/guest/ (without .sh). The run fails when the
+# guest does not reach its end marker, or when its dmesg has a WARNING,
+# BUG, Oops or Call Trace. Set HPLAB_KVM=1 to use KVM instead of TCG.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+append_extra=""
+module=""
+name=main
+while getopts a:k:n: opt; do
+	case $opt in
+	a) append_extra=$OPTARG ;;
+	k) module=$OPTARG ;;
+	n) name=$OPTARG ;;
+	*) echo "usage: $0 [-a args] [-k module.ko] [-n name] RELEASE SCRIPT..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-n name] RELEASE SCRIPT..." >&2; exit 2; }
+release=$1
+shift
+
+kernel=/boot/vmlinuz-$release
+[ -r "$kernel" ] || { echo "no kernel image $kernel" >&2; exit 2; }
+[ -n "$module" ] || module=$top/build/$release/hotplug_lab.ko
+[ -r "$module" ] || { echo "no module $module: run make modules" >&2; exit 2; }
+
+work=$top/build/vm/$release-$name
+rm -rf "$work"
+root=$work/root
+mkdir -p "$root/bin" "$root/tests" "$root/modules" "$root/proc" "$root/sys" \
+	"$root/dev" "$root/tmp"
+cp /bin/busybox "$root/bin/busybox"
+cp "$top/tests/vm/init" "$root/init"
+cp "$module" "$root/modules/hotplug_lab.ko"
+for ko in notifier-error-inject memory-notifier-error-inject; do
+	src=$(find "/lib/modules/$release/kernel/lib" -name "$ko.ko*" | head -n 1)
+	case $src in
+	*.xz) xz -dc "$src" > "$root/modules/$ko.ko" ;;
+	?*) cp "$src" "$root/modules/$ko.ko" ;;
+	esac
+done
+[ -x "$top/userspace-cli/hplab" ] && cp "$top/userspace-cli/hplab" "$root/bin/hplab"
+cp "$top"/tests/guest/*.sh "$root/tests/"
+: > "$root/tests/list"
+for script in "$@"; do
+	[ -r "$top/tests/guest/$script.sh" ] || { echo "no guest script $script" >&2; exit 2; }
+	echo "$script" >> "$root/tests/list"
+done
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initramfs.gz"
+
+accel="-accel tcg -cpu max"
+[ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
+append="console=ttyS0 panic=-1 loglevel=5 memmap=1G\$0x40000000 memory_hotplug.memmap_on_memory=1 $append_extra"
+console=$work/console.log
+set -- qemu-system-x86_64 $accel -smp 2 -m 2G -nodefaults -display none \
+	-no-reboot -serial "file:$console" -kernel "$kernel" \
+	-initrd "$work/initramfs.gz" -append "$append"
+echo "# $*"
+status=0
+timeout "${HPLAB_VM_TIMEOUT:-900}" "$@" || status=$?
+
+sed -n '/^@@TAP-BEGIN/,/^@@TAP-END/p' "$console" | tr -d '\r' | grep -v '^@@' || true
+if ! grep -q '^@@DONE' "$console"; then
+	echo "not ok - $release/$name: the guest did not finish (qemu status $status); console: $console"
+	tail -n 30 "$console" | sed 's/^/# /'
+	exit 1
+fi
+if sed -n '/^@@DMESG-BEGIN/,/^@@DMESG-END/p' "$console" |
+	grep -E 'WARNING:|BUG:|Oops|Call Trace' > "$work/dmesg-bad"; then
+	echo "not ok - $release/$name: guest dmesg is clean"
+	sed 's/^/# /' "$work/dmesg-bad"
+	exit 1
+fi
+echo "ok - $release/$name: guest dmesg is clean"
