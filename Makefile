@@ -23,7 +23,7 @@ deps:
 build/%/hotplug_lab.ko: $(MODULE_SOURCES)
 	rm -rf build/$* && mkdir -p build/$*
 	cp -r Kbuild VERSION module build/$*/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* W=1 modules
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
 
 modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
 

@@ -27,8 +27,8 @@
 
 /*
  * A sysfs memory block store that finds device_hotplug_lock taken returns
- * restart_syscall(): retry that many times (5 ms of sleep each) before
- * giving up on re-onlining.
+ * restart_syscall(): retry that many times (5 to 10 ms of sleep each)
+ * before giving up on re-onlining.
  */
 #define HPLAB_RESTORE_RETRIES 200
 
@@ -157,7 +157,7 @@ void hplab_restore_blocks(u64 start, u64 size,
 			ret = hplab_block_write_state(addr,
 						      hplab_online_state_name(*saved));
 			if (ret == -ERESTARTNOINTR)
-				msleep(5);
+				usleep_range(5000, 10000);
 		} while (ret == -ERESTARTNOINTR && ++tries < HPLAB_RESTORE_RETRIES);
 		if (ret)
 			pr_warn("could not re-online %#llx-%#llx: %d\n",

@@ -282,7 +282,7 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 	const struct hplab_file *def = file_inode(file)->i_private;
 	char *words[HPLAB_MAX_WORDS], *buf, *args, *word;
 	const char *why = NULL;
-	int nr_words = 0, ret;
+	int nr_words, ret;
 	bool has_nul;
 
 	if (!capable(CAP_SYS_ADMIN))
@@ -304,15 +304,18 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 
 	/* The event log shows what was written; keep it one printable line. */
 	for (word = args; *word; word++)
-		if (!isprint(*word))
+		if (!isascii(*word) || !isprint(*word))
 			*word = '?';
 
+	nr_words = hplab_split_words(buf, words, HPLAB_MAX_WORDS);
 	if (has_nul)
-		ret = hplab_reject(&why, -EINVAL, "the input contains a NUL byte");
+		ret = hplab_reject(&why, -EINVAL,
+				   "the input contains a NUL byte");
+	else if (nr_words == -E2BIG)
+		ret = hplab_reject(&why, -EINVAL,
+				   "too many words: see debugfs-api.txt for what this file accepts");
 	else
-		ret = nr_words = hplab_split_words(buf, words, HPLAB_MAX_WORDS);
-	if (ret == -E2BIG)
-		ret = hplab_reject(&why, -EINVAL, "too many words: see debugfs-api.txt for what this file accepts");
+		ret = 0;
 
 	mutex_lock(&hplab.lock);
 	if (ret >= 0)

@@ -89,7 +89,7 @@ struct hplab_chunk {
  * @check: who judges the granularity of a remove
  */
 struct hplab {
-	struct mutex lock;
+	struct mutex lock;	/* the one lock, see the top of this file */
 	struct resource *region;
 	struct list_head groups;
 	struct list_head chunks;

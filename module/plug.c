@@ -147,7 +147,7 @@ static const char *hplab_add_error_reason(int err)
 	case -ENOMEM:
 		return "the kernel ran out of memory for the add";
 	case -EEXIST:
-		return "the kernel already has memory or a resource in this range (see /proc/iomem)";
+		return "the kernel has memory or a resource in the range (see /proc/iomem)";
 	default:
 		return "add_memory_driver_managed() failed: see dmesg for the kernel's reason";
 	}
@@ -226,7 +226,8 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
 		if (hplab_chunk_in(chunk, start, addr) &&
 		    hplab_remove_chunk(chunk))
-			*why = "the add failed, and memory it had added before the failure could not be removed again: see the ranges file";
+			hplab_reject(why, ret,
+				     "the add failed, and memory it had added before could not be removed again: see the ranges file");
 	}
 	return ret;
 }
@@ -234,9 +235,11 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 static const char *hplab_remove_error_reason(int err)
 {
 	if (err == -EBUSY)
-		return "memory in the range is in use and could not be offlined; nothing was removed";
+		return "memory in the range is in use and could not be offlined; "
+		       "nothing was removed";
 	if (err == -ERESTARTNOINTR)
-		return "another memory hotplug operation was running; nothing was removed and the write is retried";
+		return "another memory hotplug operation was running; "
+		       "nothing was removed and the write is retried";
 	return "offline_and_remove_memory() failed: see dmesg; nothing was removed";
 }
 
@@ -306,7 +309,8 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			continue;
 		ret = hplab_remove_chunk(chunk);
 		if (ret) {
-			*why = "a block was onlined again while the remove ran: the memory before it was removed, the rest stays added (see the ranges file)";
+			hplab_reject(why, ret,
+				     "a block was onlined again while the remove ran: memory before it was removed, the rest stays added (see the ranges file)");
 			break;
 		}
 	}

@@ -114,6 +114,14 @@ meminfo() {
 	awk -v key="$1:" '$1 == key { print $2 }' /proc/meminfo
 }
 
+# Free memory in kB: MemFree plus the pages cached on per-cpu lists, which
+# MemFree leaves out. Order-9 pages, like a 2M memmap freed by a remove,
+# wait there and are handed to the next add without MemFree moving.
+free_kb() {
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	echo $(($(meminfo MemFree) + pcp * 4))
+}
+
 # The module's ranges, /proc/iomem and the memory block devices all agree.
 kernel_matches_module() {
 	rows=0
@@ -124,9 +132,9 @@ kernel_matches_module() {
 			diag "iomem lacks $start-$end"
 			return 1
 		fi
-		addr=$((start))
+		addr=$(($start))
 		i=1
-		while [ "$addr" -le "$((end))" ]; do
+		while [ "$addr" -le $(($end)) ]; do
 			letter=$(echo "$blocks" | cut -c$i)
 			dir=$MEMORY/memory$((addr / BLOCK))
 			[ -d "$dir" ] || { diag "no $dir"; return 1; }
@@ -168,7 +176,7 @@ load_module() {
 
 # online_range START SIZE STATE: write STATE (online_movable, ...) to each block
 online_range() {
-	addr=$1
+	addr=$(($1))
 	while [ "$addr" -lt $(($1 + $2)) ]; do
 		echo "$3" > "$MEMORY/memory$((addr / BLOCK))/state" || return 1
 		addr=$((addr + BLOCK))
@@ -177,4 +185,29 @@ online_range() {
 
 kernel_is_6_8_or_later() {
 	grep -q '^memmap_on_memory_multi_block: yes' "$HPLAB/info"
+}
+
+# Load the module and claim the whole reserved range.
+setup() {
+	set_auto_online_offline
+	load_module && write region "$(hex $REGION_START) $(hex $REGION_SIZE)"
+}
+
+# Undo whatever a script left: remove all memory, delete the groups,
+# release the region, unload. Returns non-zero if any of it fails.
+cleanup() {
+	[ -d "$HPLAB" ] || return 0
+	for g in $(awk 'NR > 1 { print $1 }' "$HPLAB/groups"); do
+		grep -q "^$g " "$HPLAB/ranges" && { write remove "$g all" || return 1; }
+		write groups "delete $g" || return 1
+	done
+	if [ "$(cat "$HPLAB/region")" != none ]; then
+		write region release || return 1
+	fi
+	rmmod hotplug_lab
+}
+
+# new_group TEXT: create a group, print its id
+new_group() {
+	write groups "$1" && last_group
 }

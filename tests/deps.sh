@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install what hotplug-lab needs from Debian's packages, skipping what is
+# there already: both Debian 12 kernels with headers, QEMU, the initramfs
+# tools, sparse, and the 6.1 kernel source (for checkpatch.pl).
+set -eu
+
+packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils
+gzip sparse linux-source-6.1 linux-image-amd64 linux-headers-amd64"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+
+# Debian 12's 6.12 kernel lives in bookworm-security under a name that
+# changes with every update: prefer the meta-package, else the newest.
+have_612=$(ls /boot/vmlinuz-6.12.* 2>/dev/null | head -n 1)
+if [ -z "$missing" ] && [ -n "$have_612" ]; then
+	echo "deps: everything is installed"
+	exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+if apt-cache show linux-image-6.12-amd64 > /dev/null 2>&1; then
+	k612="linux-image-6.12-amd64 linux-headers-6.12-amd64"
+else
+	release=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+		cut -d' ' -f1 | sed 's/^linux-image-//' | sort -V | tail -n 1)
+	[ -n "$release" ] || { echo "deps: no 6.12 kernel package found" >&2; exit 1; }
+	k612="linux-image-$release linux-headers-$release"
+fi
+echo "deps: installing$missing $k612"
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing $k612

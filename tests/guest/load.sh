@@ -1,0 +1,77 @@
+# Loading, the debugfs files, the region= parameter, and unloading: rmmod
+# is refused while memory is added, and /proc/iomem stays readable after.
+. /tests/lib.sh
+
+check "insmod succeeds" load_module
+files_ok() {
+	for f in info:-r-------- region:-rw------- groups:-rw------- \
+		add:--w------- remove:--w------- granularity:-rw------- \
+		ranges:-r-------- events:-r--------; do
+		mode=$(ls -l "$HPLAB/${f%%:*}" | cut -c1-10)
+		[ "$mode" = "${f#*:}" ] || { diag "$f is $mode"; return 1; }
+	done
+}
+check "every debugfs file exists, root-only, with its mode" files_ok
+info_ok() {
+	for key in version kernel block_size memmap_on_memory \
+		memmap_on_memory_multi_block region groups added; do
+		grep -q "^$key: " "$HPLAB/info" || { diag "no $key"; return 1; }
+	done
+	grep -q "^kernel: $(uname -r)\$" "$HPLAB/info" &&
+	grep -q "^block_size: $(hex $BLOCK)\$" "$HPLAB/info" &&
+	grep -q "^region: none\$" "$HPLAB/info"
+}
+check "info reports the kernel, its block size and every key" info_ok
+multi_block_matches_kernel() {
+	major=$(uname -r | cut -d. -f1)
+	minor=$(uname -r | cut -d. -f2)
+	if [ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 8 ]; }; then
+		want=yes
+	else
+		want=no
+	fi
+	grep -q "^memmap_on_memory_multi_block: $want\$" "$HPLAB/info"
+}
+check "memmap_on_memory_multi_block matches the kernel version" multi_block_matches_kernel
+check "memmap_on_memory is yes when booted with it" \
+	grep -q '^memmap_on_memory: yes$' "$HPLAB/info"
+
+write region "$(hex $REGION_START) $(hex $REGION_SIZE)"
+g=$(new_group "static 256M")
+# The kernel's default: Debian's 6.1 leaves hot-added memory offline, its
+# 6.12 onlines it. Online movable here, so that the memory stays removable.
+default_policy=$(cat "$MEMORY/auto_online_blocks")
+diag "auto_online_blocks is $default_policy by default"
+case $(uname -r) in
+6.1.*) want_policy=offline ;;
+*) want_policy=online ;;
+esac
+check "the kernel's default online policy is $want_policy" test "$default_policy" = "$want_policy"
+[ "$default_policy" = offline ] || echo online_movable > "$MEMORY/auto_online_blocks"
+expect_ok add "$g 0x40000000 256M"
+want_state=online
+[ "$default_policy" = offline ] && want_state=offline
+check "after an add the blocks are $want_state, as the policy says" \
+	test "$(block_state 0x40000000)$(block_state 0x48000000)" = "$want_state$want_state"
+check "rmmod is refused while memory is added" sh -c '! rmmod hotplug_lab 2>/dev/null'
+check "the module is still there after the refused rmmod" test -d "$HPLAB"
+check "kernel matches module after the refused rmmod" kernel_matches_module
+expect_err EBUSY region release
+expect_err EBUSY groups "delete $g"
+expect_ok remove "$g all"
+check "cleanup and rmmod succeed once everything is removed" cleanup
+check "/proc/iomem is readable after unload" sh -c 'cat /proc/iomem > /dev/null'
+check "no hotplug_lab resource is left in /proc/iomem" sh -c '! grep -q hotplug_lab /proc/iomem'
+
+check "insmod region=1G@0x40000000 claims the region" \
+	load_module region=1G@0x40000000
+check "the parameter's claim shows in /proc/iomem" \
+	iomem_has $REGION_START $((REGION_START + REGION_SIZE - 1)) "hotplug_lab region"
+check "the parameter is readable" \
+	grep -qx '1G@0x40000000' /sys/module/hotplug_lab/parameters/region
+check "reload after cleanup works, and unload again" cleanup
+check "insmod region=<not reserved> fails" \
+	sh -c '! insmod /modules/hotplug_lab.ko region=128M@0x80000000 2>/dev/null'
+check "insmod region=<garbage> fails" \
+	sh -c '! insmod /modules/hotplug_lab.ko region=lots 2>/dev/null'
+check "a failed insmod leaves no claim behind" sh -c '! grep -q hotplug_lab /proc/iomem'

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Kernel style checks of the module, as TAP: checkpatch.pl from the 6.1
+# source package (--strict, as linux-mm reviewers run it) and sparse
+# against every installed kernel.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+tools=$top/build/checkpatch
+n=0
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
+	mkdir -p "$tools"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tools" --strip-components=1 \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+fi
+for f in "$top"/module/*.[ch]; do
+	out=$("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types -q -f "$f" 2>&1)
+	result $? "checkpatch --strict ${f#$top/}"
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+done
+
+for release in $("$top/tests/kernels.sh"); do
+	dir=$top/build/sparse-$release
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$dir/"
+	out=$(make -s -C "/lib/modules/$release/build" M="$dir" C=2 W=1 modules 2>&1 |
+		grep -E 'warning|error' | grep -v 'Skipping BTF')
+	[ -z "$out" ]
+	result $? "sparse and W=1 clean against $release"
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+done
+echo "1..$n"
