@@ -11,7 +11,7 @@
 KERNELS ?= $(shell tests/kernels.sh)
 MODULE_SOURCES := Kbuild VERSION $(wildcard module/*.[ch])
 
-.PHONY: all deps modules module check check-host check-vm style clean
+.PHONY: all deps modules module check style clean demo
 
 all: modules
 
@@ -42,3 +42,9 @@ clean:
 	rm -rf build
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd module/*.o module/.*.cmd \
 		Module.symvers modules.order .module-common.o
+
+# The tour in the VM, on the newest installed kernel unless KERNEL= is given.
+DEMO_KERNEL ?= $(lastword $(KERNELS))
+demo: deps
+	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko
+	tests/vm/run.sh -n demo $(DEMO_KERNEL) tour | grep -v -e '^ok - ' -e '^1\.\.0$$'

@@ -443,7 +443,6 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	const u64 block_size = memory_block_size_bytes();
 	struct hplab_group *group = hplab_group_find(mgid);
 	u64 end = start + size;
-	struct hplab_chunk *chunk;
 	int ret;
 
 	if (!group)
@@ -463,11 +462,6 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	if (hplab.check == HPLAB_CHECK_KERNEL)
 		return hplab_remove_by_kernel(group, start, end, why);
 
-	list_for_each_entry(chunk, &hplab.chunks, list)
-		if (hplab_chunk_intersects(chunk, start, end) &&
-		    !hplab_chunk_in(chunk, start, end))
-			return hplab_reject(why, -EINVAL,
-					    "memory is removed in the pieces it was added in, and the range cuts one (see the ranges file)");
 	if (!group->dynamic && size != group->added)
 		return hplab_reject(why, -EINVAL,
 				    "a static group is removed as a whole: write '<id> all' to the remove file");
@@ -475,6 +469,11 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 			       !IS_ALIGNED(size, group->size)))
 		return hplab_reject(why, -EINVAL,
 				    "a dynamic group is removed in whole units: start and size must be multiples of its unit");
+	/*
+	 * No chunk is cut now: a static group goes whole, and a dynamic
+	 * group's chunks never cross a unit boundary (adds are whole units,
+	 * the granularity divides the unit, check=kernel only shrinks them).
+	 */
 	return hplab_remove_chunks(group, start, end, why);
 }
 

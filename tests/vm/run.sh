@@ -48,6 +48,7 @@ for ko in notifier-error-inject memory-notifier-error-inject; do
 done
 [ -x "$top/userspace-cli/hplab" ] && cp "$top/userspace-cli/hplab" "$root/bin/hplab"
 cp "$top"/tests/guest/*.sh "$root/tests/"
+cp -r "$top/demos" "$root/demos"
 : > "$root/tests/list"
 for script in "$@"; do
 	[ -r "$top/tests/guest/$script.sh" ] || { echo "no guest script $script" >&2; exit 2; }
