@@ -35,8 +35,12 @@ off_free_drop=$1 off_total_growth=$2
 diag "memmap=off: free memory dropped ${off_free_drop} kB at add, MemTotal grew ${off_total_growth} kB at online"
 check "memmap=off: no memmap page inside the added range" \
 	grep -q ' off 0 ' "$HPLAB/ranges"
-check "memmap=off: free memory drops by at least 2048 kB per block at add" \
-	test "$off_free_drop" -ge $((BLOCKS * 2048))
+# The kernel frees and allocates other memory meanwhile (RCU, per-cpu
+# lists): allow 1M of noise, half of one block's memmap.
+extra=$((off_free_drop - on_free_drop))
+diag "memmap=off cost $extra kB more free memory than memmap=on"
+check "memmap=off costs 2048 kB more free memory per block than memmap=on (+-1M)" \
+	test "$extra" -ge $((BLOCKS * 2048 - 1024)) -a "$extra" -le $((BLOCKS * 2048 + 1024))
 check "memmap=off: MemTotal grows by 128M per onlined block" \
 	test "$off_total_growth" = $((BLOCKS * 128 * 1024))
 expect_ok remove "$g all"
