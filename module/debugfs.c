@@ -11,7 +11,6 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
-#include <linux/memory.h>
 #include <linux/module.h>
 #include <linux/numa.h>
 #include <linux/seq_file.h>
@@ -20,7 +19,6 @@
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
-#include "compat.h"
 #include "hotplug_lab.h"
 
 #define HPLAB_MAX_WORDS 4
@@ -221,17 +219,12 @@ static void hplab_info_show(struct seq_file *m)
 		nr_groups++;
 	seq_printf(m, "version: %s\n", HPLAB_VERSION);
 	seq_printf(m, "kernel: %s\n", utsname()->release);
-	seq_printf(m, "block_size: %#lx\n", memory_block_size_bytes());
-	seq_printf(m, "memmap_on_memory: %s\n",
-		   hplab_memmap_on_memory() ? "yes" : "no");
-	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
-		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+	hplab_limits_show(m);
 	seq_puts(m, "region: ");
 	hplab_region_show(m);
 	seq_printf(m, "groups: %u\n", nr_groups);
 	seq_printf(m, "added: %#llx\n", hplab_added_bytes());
-	seq_printf(m, "check: %s\n",
-		   hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module");
+	seq_printf(m, "check: %s\n", hplab_check_name());
 }
 
 static const struct hplab_file hplab_files[] = {

@@ -129,6 +129,8 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why);
 int hplab_remove_all(int mgid, const char **why);
 int hplab_set_granularity(int mgid, u64 bytes, const char **why);
 u64 hplab_added_bytes(void);
+const char *hplab_check_name(void);
+void hplab_limits_show(struct seq_file *m);
 void hplab_granularity_show(struct seq_file *m);
 void hplab_ranges_show(struct seq_file *m);
 

@@ -141,6 +141,24 @@ static bool hplab_range_overlaps_chunks(u64 start, u64 end)
 	return false;
 }
 
+/* A range add and remove may act on: block aligned, inside the region. */
+static int hplab_check_range(u64 start, u64 size, const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+
+	if (!hplab.region)
+		return hplab_reject(why, -ERANGE,
+				    "no region is claimed: write '<start> <size>' to the region file first");
+	if (!size || !IS_ALIGNED(start, block_size) ||
+	    !IS_ALIGNED(size, block_size))
+		return hplab_reject(why, -EINVAL,
+				    "start and size must be non-zero multiples of the memory block size (see block_size in info)");
+	if (!hplab_region_contains(start, size))
+		return hplab_reject(why, -ERANGE,
+				    "the range is not inside the claimed region (see the region file)");
+	return 0;
+}
+
 static const char *hplab_add_error_reason(int err)
 {
 	switch (err) {
@@ -172,21 +190,14 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	struct hplab_chunk *chunk, *next;
 	mhp_t flags = MHP_NID_IS_MGID;
 	u64 granularity, addr, rest;
-	int ret = 0;
+	int ret;
 
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: create one in the groups file");
-	if (!hplab.region)
-		return hplab_reject(why, -ERANGE,
-				    "no region is claimed: write '<start> <size>' to the region file first");
-	if (!size || !IS_ALIGNED(start, block_size) ||
-	    !IS_ALIGNED(size, block_size))
-		return hplab_reject(why, -EINVAL,
-				    "start and size must be non-zero multiples of the memory block size (see block_size in info)");
-	if (!hplab_region_contains(start, size))
-		return hplab_reject(why, -ERANGE,
-				    "the range is not inside the claimed region (see the region file)");
+	ret = hplab_check_range(start, size, why);
+	if (ret)
+		return ret;
 	if (hplab_range_overlaps_chunks(start, start + size))
 		return hplab_reject(why, -EEXIST,
 				    "part of the range is already added (see the ranges file)");
@@ -440,7 +451,6 @@ static int hplab_check_added(struct hplab_group *group, u64 start, u64 end,
  */
 int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 {
-	const u64 block_size = memory_block_size_bytes();
 	struct hplab_group *group = hplab_group_find(mgid);
 	u64 end = start + size;
 	int ret;
@@ -448,13 +458,9 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: see the groups file");
-	if (!size || !IS_ALIGNED(start, block_size) ||
-	    !IS_ALIGNED(size, block_size))
-		return hplab_reject(why, -EINVAL,
-				    "start and size must be non-zero multiples of the memory block size (see block_size in info)");
-	if (!hplab_region_contains(start, size))
-		return hplab_reject(why, -ERANGE,
-				    "the range is not inside the claimed region (see the region file)");
+	ret = hplab_check_range(start, size, why);
+	if (ret)
+		return ret;
 	ret = hplab_check_added(group, start, end, why);
 	if (ret)
 		return ret;
@@ -562,6 +568,29 @@ static void hplab_granularity_print(struct seq_file *m,
 }
 
 /**
+ * hplab_check_name() - the name of the remove check in force
+ *
+ * Return: "module" or "kernel".
+ */
+const char *hplab_check_name(void)
+{
+	return hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module";
+}
+
+/**
+ * hplab_limits_show() - print what the kernel allows, as "key: value" lines
+ * @m: seq_file to print to
+ */
+void hplab_limits_show(struct seq_file *m)
+{
+	seq_printf(m, "block_size: %#lx\n", memory_block_size_bytes());
+	seq_printf(m, "memmap_on_memory: %s\n",
+		   hplab_memmap_on_memory() ? "yes" : "no");
+	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
+		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+}
+
+/**
  * hplab_granularity_show() - print the kernel's limits and each group's rules
  * @m: seq_file to print to
  */
@@ -569,13 +598,8 @@ void hplab_granularity_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 
-	seq_printf(m, "check: %s\n",
-		   hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module");
-	seq_printf(m, "block_size: %#lx\n", memory_block_size_bytes());
-	seq_printf(m, "memmap_on_memory: %s\n",
-		   hplab_memmap_on_memory() ? "yes" : "no");
-	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
-		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+	seq_printf(m, "check: %s\n", hplab_check_name());
+	hplab_limits_show(m);
 	seq_puts(m, "id type add_granularity add_granularity_memmap remove_rule\n");
 	list_for_each_entry(group, &hplab.groups, list) {
 		seq_printf(m, "%d %s", group->mgid,
