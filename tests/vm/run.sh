@@ -46,7 +46,14 @@ for ko in notifier-error-inject memory-notifier-error-inject; do
 	?*) cp "$src" "$root/modules/$ko.ko" ;;
 	esac
 done
-[ -x "$top/userspace-cli/hplab" ] && cp "$top/userspace-cli/hplab" "$root/bin/hplab"
+# The CLI with the shared libraries it needs (Debian has no static libsmartcols).
+if [ -x "$top/userspace-cli/hplab" ]; then
+	cp "$top/userspace-cli/hplab" "$root/bin/hplab"
+	for lib in $(ldd "$top/userspace-cli/hplab" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 cp "$top"/tests/guest/*.sh "$root/tests/"
 cp -r "$top/demos" "$root/demos"
 : > "$root/tests/list"

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hplab status and hplab doctor: what the box and the module look like,
+ * and what to change before memory hotplug can be tried.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hplab.h"
+
+static char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
+{
+	char *text = hplab_read(ctx, path);
+
+	if (text)
+		text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+/* key/value pairs: aligned text, or one JSON object with --json */
+#define HPLAB_MAX_KV 16
+struct hplab_kv {
+	const char *key;
+	char *value;
+};
+
+static void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
+			   const struct hplab_kv *kv, size_t n)
+{
+	struct hplab_column columns[HPLAB_MAX_KV];
+	const char *cells[HPLAB_MAX_KV];
+	struct libscols_table *table;
+	size_t i;
+
+	if (!ctx->json) {
+		for (i = 0; i < n; i++)
+			printf("%-30s %s\n", kv[i].key,
+			       kv[i].value ? kv[i].value : "-");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		columns[i] = (struct hplab_column){ kv[i].key, NULL, false };
+		cells[i] = kv[i].value;
+	}
+	table = hplab_table_new(ctx, name, columns, n);
+	hplab_table_add_cells(table, cells);
+	hplab_table_print(table);
+}
+
+static char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
+{
+	char buf[32];
+
+	return strdup(hplab_format_size(ctx, size, buf, sizeof(buf)));
+}
+
+int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
+{
+	struct hplab_view view;
+	uint64_t added = 0, online = 0, vmemmap = 0;
+	char *info = NULL, *warnings = NULL;
+	struct hplab_kv kv[HPLAB_MAX_KV];
+	size_t i, w = 0, n = 0;
+	bool loaded;
+	char *param;
+
+	if (hplab_wants_help(argv[0], argc, argv))
+		return HPLAB_EXIT_OK;
+	if (argc > 1)
+		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+
+	loaded = hplab_view_load(ctx, &view) == 0;
+	if (loaded) {
+		info = hplab_read(ctx, _PATH_HPLAB "/info");
+		for (i = 0; i < view.nr_ranges; i++) {
+			const struct hplab_range *r = &view.ranges[i];
+			const char *b;
+
+			added += r->size;
+			vmemmap += (uint64_t)r->vmemmap_pages * 4096;
+			for (b = r->blocks; *b; b++)
+				if (*b != '-')
+					online += view.block_size;
+		}
+	}
+	param = hplab_read_line(ctx, _PATH_MHP_PARAMS "/memmap_on_memory");
+
+	kv[n++] = (struct hplab_kv){ "kernel", hplab_read_line(ctx, "/proc/sys/kernel/osrelease") };
+	kv[n++] = (struct hplab_kv){ "block_size", hplab_size_string(ctx, hplab_block_size(ctx)) };
+	kv[n++] = (struct hplab_kv){ "memmap_on_memory", param ? strdup(param) : NULL };
+	kv[n++] = (struct hplab_kv){ "memmap_on_memory_multi_block",
+				     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL };
+	kv[n++] = (struct hplab_kv){ "auto_online_blocks",
+				     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks") };
+	kv[n++] = (struct hplab_kv){ "online_policy",
+				     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy") };
+	kv[n++] = (struct hplab_kv){ "region", loaded && view.has_region ?
+				     hplab_read_line(ctx, _PATH_HPLAB "/region") :
+				     strdup(loaded ? "none" : "-") };
+	kv[n++] = (struct hplab_kv){ "groups", NULL };
+	if (loaded && asprintf(&kv[n - 1].value, "%zu", view.nr_groups) < 0)
+		kv[n - 1].value = NULL;
+	kv[n++] = (struct hplab_kv){ "added", loaded ? hplab_size_string(ctx, added) : NULL };
+	kv[n++] = (struct hplab_kv){ "online", loaded ? hplab_size_string(ctx, online) : NULL };
+	kv[n++] = (struct hplab_kv){ "vmemmap_self_hosted", loaded ? hplab_size_string(ctx, vmemmap) : NULL };
+
+	/* Every setting that will surprise the user. */
+	warnings = calloc(1, 1024);
+	if (!hplab_exists(ctx, _PATH_DEBUGFS "/hotplug_lab") &&
+	    !hplab_exists(ctx, _PATH_DEBUGFS "/tracing"))
+		w += snprintf(warnings + w, 1024 - w, "debugfs is not mounted (mount -t debugfs none /sys/kernel/debug); ");
+	else if (!loaded)
+		w += snprintf(warnings + w, 1024 - w, "hotplug_lab is not loaded (modprobe hotplug_lab); ");
+	if (!param || param[0] == 'N')
+		w += snprintf(warnings + w, 1024 - w, "memmap_on_memory is off: boot with memory_hotplug.memmap_on_memory=1; ");
+	if (loaded && !view.has_region)
+		w += snprintf(warnings + w, 1024 - w, "no region is claimed: hplab region candidates; ");
+	if (!*ctx->sysroot && geteuid() != 0)
+		w += snprintf(warnings + w, 1024 - w, "not root: the debugfs files are root-only; ");
+	if (w >= 2)
+		warnings[w - 2] = '\0';
+	kv[n++] = (struct hplab_kv){ "warnings", w ? warnings : strdup("none") };
+	if (!w)
+		free(warnings);
+
+	hplab_kv_print(ctx, "status", kv, n);
+	for (i = 0; i < n; i++)
+		free(kv[i].value);
+	free(param);
+	free(info);
+	if (loaded)
+		hplab_view_free(&view);
+	return HPLAB_EXIT_OK;
+}
+
+enum hplab_verdict { HPLAB_OK, HPLAB_WARN, HPLAB_FAIL };
+
+struct hplab_doctor {
+	const struct hplab_ctx *ctx;
+	struct libscols_table *table;
+	bool failed;
+	char fixes[512];	/* kernel command line to add */
+};
+
+static void hplab_doctor_report(struct hplab_doctor *doc, const char *check,
+				enum hplab_verdict verdict, const char *detail)
+{
+	static const char *const names[] = { "ok", "warn", "fail" };
+
+	hplab_table_add(doc->table, check, names[verdict], detail);
+	doc->failed |= verdict == HPLAB_FAIL;
+}
+
+static void hplab_doctor_reserved(struct hplab_doctor *doc, uint64_t block_size)
+{
+	struct hplab_candidate *list;
+	char detail[256], size[32];
+	size_t nr;
+
+	if (hplab_reserved_candidates(doc->ctx, block_size, &list, &nr)) {
+		hplab_doctor_report(doc, "reserved range", HPLAB_FAIL,
+				    "cannot read /proc/iomem");
+		return;
+	}
+	if (!nr) {
+		hplab_doctor_report(doc, "reserved range", HPLAB_FAIL,
+				    "no block-aligned Reserved range in /proc/iomem");
+		strcat(doc->fixes, " memmap=1G$0x40000000");
+	} else {
+		snprintf(detail, sizeof(detail), "%#" PRIx64 "-%#" PRIx64 " (%s)%s%s",
+			 list[0].start, list[0].end,
+			 hplab_format_size(doc->ctx, list[0].end - list[0].start + 1, size,
+					   sizeof(size)),
+			 list[0].claimed ? ", claimed by hotplug_lab" : "",
+			 nr > 1 ? ", more: hplab region candidates" : "");
+		hplab_doctor_report(doc, "reserved range", HPLAB_OK, detail);
+	}
+	free(list);
+}
+
+static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
+				      size_t len)
+{
+	static const char *const dirs[] = { _PATH_UDEV_RULES, _PATH_UDEV_RULES_ETC };
+	bool found = false;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *cmd, *dir = hplab_path(ctx, "%s", dirs[i]);
+		FILE *pipe;
+
+		if (asprintf(&cmd, "grep -ls 'SUBSYSTEM==\"memory\".*online' '%s'/*.rules 2>/dev/null",
+			     dir) < 0) {
+			free(dir);
+			continue;
+		}
+		free(dir);
+		pipe = popen(cmd, "r");
+		free(cmd);
+		if (!pipe)
+			continue;
+		if (fgets(which, len, pipe)) {
+			which[strcspn(which, "\n")] = '\0';
+			found = true;
+		}
+		pclose(pipe);
+		if (found)
+			break;
+	}
+	return found;
+}
+
+static const struct hplab_column doctor_columns[] = {
+	{ "CHECK", "what was checked", false },
+	{ "RESULT", "ok, warn or fail", false },
+	{ "DETAIL", "what was found, and what to do", false },
+};
+
+int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
+{
+	struct hplab_doctor doc = { .ctx = ctx };
+	uint64_t block_size = hplab_block_size(ctx);
+	char *param, *policy, *mounts, detail[256], buf[32];
+
+	if (hplab_wants_help(argv[0], argc, argv))
+		return HPLAB_EXIT_OK;
+	if (argc > 1)
+		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+	doc.table = hplab_table_new(ctx, "checks", doctor_columns, 3);
+
+	if (!*ctx->sysroot)
+		hplab_doctor_report(&doc, "root", geteuid() ? HPLAB_FAIL : HPLAB_OK,
+				    geteuid() ? "run as root" : "running as root");
+
+	if (block_size) {
+		snprintf(detail, sizeof(detail), "%s per memory block",
+			 hplab_format_size(ctx, block_size, buf, sizeof(buf)));
+		hplab_doctor_report(&doc, "memory hotplug", HPLAB_OK, detail);
+	} else {
+		hplab_doctor_report(&doc, "memory hotplug", HPLAB_FAIL,
+				    "no /sys/devices/system/memory: kernel without CONFIG_MEMORY_HOTPLUG");
+	}
+
+	hplab_doctor_reserved(&doc, block_size);
+
+	param = hplab_read_line(ctx, _PATH_MHP_PARAMS "/memmap_on_memory");
+	if (param && (param[0] == 'Y' || !strcmp(param, "force"))) {
+		hplab_doctor_report(&doc, "memmap_on_memory", HPLAB_OK, param);
+	} else {
+		hplab_doctor_report(&doc, "memmap_on_memory", HPLAB_FAIL,
+				    param ? "N: the memmap of added memory will use online memory" :
+					    "no parameter: kernel without CONFIG_MHP_MEMMAP_ON_MEMORY");
+		strcat(doc.fixes, " memory_hotplug.memmap_on_memory=1");
+	}
+	free(param);
+
+	policy = hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks");
+	if (policy && strcmp(policy, "offline")) {
+		snprintf(detail, sizeof(detail),
+			 "%s: the kernel onlines hot-added memory itself (Debian's 6.12 does); offline it, or 'echo offline > %s/auto_online_blocks', to choose zones yourself",
+			 policy, _PATH_SYS_MEMORY);
+		hplab_doctor_report(&doc, "online policy", HPLAB_WARN, detail);
+	} else {
+		hplab_doctor_report(&doc, "online policy", HPLAB_OK,
+				    policy ? "offline: hot-added memory waits for you" :
+					     "unknown");
+	}
+	free(policy);
+
+	if (hplab_udev_onlines_memory(ctx, detail, sizeof(detail))) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s onlines hot-added memory", detail);
+		hplab_doctor_report(&doc, "udev rules", HPLAB_WARN, msg);
+	} else {
+		hplab_doctor_report(&doc, "udev rules", HPLAB_OK,
+				    "no rule onlines memory");
+	}
+
+	mounts = hplab_read(ctx, "/proc/mounts");
+	if (mounts && strstr(mounts, " debugfs "))
+		hplab_doctor_report(&doc, "debugfs", HPLAB_OK, "mounted");
+	else
+		hplab_doctor_report(&doc, "debugfs", HPLAB_FAIL,
+				    "not mounted: mount -t debugfs none /sys/kernel/debug");
+	free(mounts);
+
+	hplab_doctor_report(&doc, "hotplug_lab", hplab_module_loaded(ctx) ? HPLAB_OK : HPLAB_WARN,
+			    hplab_module_loaded(ctx) ? "loaded" :
+			    "not loaded: modprobe hotplug_lab (or insmod hotplug_lab.ko)");
+
+	hplab_table_print(doc.table);
+	if (doc.fixes[0] && !ctx->json)
+		printf("\nAdd to the kernel command line:%s\n(in /etc/default/grub write each $ as \\\\\\$, then update-grub and reboot)\n",
+		       doc.fixes);
+	return doc.failed ? HPLAB_EXIT_REJECTED : HPLAB_EXIT_OK;
+}

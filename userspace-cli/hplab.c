@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hplab: the command table, global options and help.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hplab.h"
+
+struct hplab_command {
+	const char *name;
+	int (*run)(struct hplab_ctx *ctx, int argc, char **argv);
+	const char *synopsis;
+	const char *summary;
+	const char *description;
+};
+
+static const struct hplab_command commands[] = {
+	{ "status", cmd_status, "status",
+	  "one screen: kernel, module, region, groups, memory, warnings",
+	  "Shows the kernel release, the memory block size, the\n"
+	  "memory_hotplug.memmap_on_memory parameter, whether one memmap-on-memory\n"
+	  "add may span several blocks (Linux 6.8+), auto_online_blocks and\n"
+	  "online_policy, the claimed region, the number of groups, the memory\n"
+	  "added and online, and how much memmap the added memory hosts itself.\n"
+	  "The last line warns about every setting that will surprise you.\n" },
+	{ "doctor", cmd_doctor, "doctor",
+	  "check that this box is ready for memory hotplug",
+	  "Checks for a block-aligned Reserved range in /proc/iomem (from\n"
+	  "memmap=<size>$<start> on the kernel command line), the block size,\n"
+	  "memory_hotplug.memmap_on_memory, the default online policy (Debian's\n"
+	  "6.12 kernel onlines hot-added memory itself), udev rules that online\n"
+	  "memory, debugfs and the module. Prints the kernel command line to add\n"
+	  "when something is missing. Exits 1 when a check fails.\n" },
+	{ "region", cmd_region, "region claim <start> <size> | release | candidates",
+	  "claim or release the range memory is added into",
+	  "claim: claim a firmware-reserved, block-aligned range; it shows in\n"
+	  "/proc/iomem as 'hotplug_lab region'. release: give it back (refused\n"
+	  "while memory is added). candidates: the Reserved ranges of\n"
+	  "/proc/iomem, shrunk to whole blocks, that could be claimed.\n" },
+	{ "group", cmd_group,
+	  "group create static <max> [--node N] | create dynamic <unit> [--node N] | delete <id> | list",
+	  "create, delete and list memory groups",
+	  "A static group is like a DIMM: memory is added up to <max> and removed\n"
+	  "as a whole. A dynamic group is like virtio-mem: memory is added and\n"
+	  "removed in units of <unit> (a power of two), aligned to the unit.\n"
+	  "create prints the new group's id. delete refuses a group with memory.\n" },
+	{ "add", cmd_add,
+	  "add <group> <start> <size> [--memmap-on-memory] [--online=offline|online|kernel|movable]",
+	  "hot-add memory to a group",
+	  "Adds memory with add_memory_driver_managed(). --memmap-on-memory places\n"
+	  "the memmap inside the added memory (MHP_MEMMAP_ON_MEMORY). --online\n"
+	  "then writes each new block's state file: offline, online (the kernel\n"
+	  "picks the zone), kernel (online_kernel) or movable (online_movable).\n"
+	  "Without --online the kernel's auto_online_blocks policy decides.\n" },
+	{ "remove", cmd_remove, "remove <group> <start> <size> | remove <group> --all",
+	  "offline and remove memory of a group",
+	  "Static groups are removed as a whole (--all), dynamic groups in whole\n"
+	  "units. A remove is all-or-nothing: if a block cannot be offlined,\n"
+	  "everything stays added and online as before.\n" },
+	{ "online", cmd_online, "online <start> <size> [--zone=kernel|movable]",
+	  "online blocks of hotplug_lab memory",
+	  "Writes online, online_kernel or online_movable to the state file of\n"
+	  "every block in the range; only blocks hotplug_lab added.\n" },
+	{ "offline", cmd_online, "offline <start> <size>",
+	  "offline blocks of hotplug_lab memory",
+	  "Writes offline to the state file of every block in the range; only\n"
+	  "blocks hotplug_lab added.\n" },
+	{ "blocks", cmd_blocks, "blocks",
+	  "the memory blocks hotplug_lab added, like lsmem",
+	  "One line per memory block hotplug_lab added, with what the kernel says\n"
+	  "of it (state, zone, node) and what the module says (group, the add it\n"
+	  "belongs to, memmap pages it hosts).\n" },
+	{ "map", cmd_map, "map",
+	  "a picture of the claimed region, one cell per block",
+	  "Draws the region, one character per memory block: not added, offline,\n"
+	  "online in a kernel zone, online movable; upper case where the block\n"
+	  "hosts its own memmap. Colors on a terminal unless NO_COLOR is set.\n" },
+	{ "events", cmd_events, "events",
+	  "the module's event log, with the reason of every rejection",
+	  "The last 256 writes to the module's files: what was written, the\n"
+	  "result and, for a rejection, the reason.\n" },
+	{ "granularity", cmd_granularity,
+	  "granularity [<group> <bytes>|default] [--check=module|kernel]",
+	  "show or set add granularity and who judges removes",
+	  "Without arguments: the kernel's limits and, per group, the bytes per\n"
+	  "add_memory_driver_managed() call and the remove rule. <group> <bytes>\n"
+	  "sets a group's add granularity. --check=kernel lets the kernel judge\n"
+	  "removes instead of the module's rules (Linux 6.1 to 6.7 then refuse\n"
+	  "memmap-on-memory memory in another granularity than it was added);\n"
+	  "--check=module is the default.\n" },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct hplab_command *hplab_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void hplab_usage(FILE *out)
+{
+	size_t i;
+
+	fputs("Usage: hplab [options] <command> [arguments]\n\n"
+	      "Drive the hotplug_lab memory hotplug module and watch the kernel.\n\n"
+	      "Commands:\n", out);
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nOptions (anywhere on the line):\n"
+	      "  -J, --json          JSON output (keys in lower case, sizes in bytes)\n"
+	      "  -b, --bytes         sizes in bytes instead of 128M, 1G\n"
+	      "      --sysroot DIR   read and write the kernel's files below DIR\n"
+	      "                      (also HPLAB_SYSROOT); for tests\n"
+	      "  -h, --help          this help; 'hplab help <command>' for a command\n"
+	      "  -V, --version       print the version\n\n"
+	      "Sizes and addresses: decimal or 0x-hex, optional K, M, G or T suffix.\n"
+	      "Exit status: 0 success, 1 rejected by the kernel or the module,\n"
+	      "2 usage error, 64 partial success (some blocks changed, some not).\n", out);
+}
+
+static void hplab_command_help(const struct hplab_command *cmd)
+{
+	printf("Usage: hplab %s\n\n%s\n\n%s", cmd->synopsis, cmd->summary,
+	       cmd->description);
+	printf("\nOptions -J/--json, -b/--bytes and --sysroot apply as for every command.\n");
+}
+
+bool hplab_wants_help(const char *command, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			hplab_command_help(hplab_find(command));
+			return true;
+		}
+	}
+	return false;
+}
+
+int hplab_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hplab %s: ", command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'hplab help %s'.\n", command);
+	return HPLAB_EXIT_USAGE;
+}
+
+/*
+ * Take the global options out of argv, wherever they are, so that every
+ * command sees only its own. Returns the new argc, or -1 on a bad option.
+ */
+static int hplab_global_options(struct hplab_ctx *ctx, int argc, char **argv,
+				bool *help, bool *version)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "-J") || !strcmp(arg, "--json")) {
+			ctx->json = true;
+			ctx->bytes = true;
+		} else if (!strcmp(arg, "-b") || !strcmp(arg, "--bytes")) {
+			ctx->bytes = true;
+		} else if (!strncmp(arg, "--sysroot=", 10)) {
+			ctx->sysroot = arg + 10;
+		} else if (!strcmp(arg, "--sysroot")) {
+			if (++i == argc)
+				return -1;
+			ctx->sysroot = argv[i];
+		} else if (n == 1 && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
+			*help = true;
+		} else if (n == 1 && (!strcmp(arg, "-V") || !strcmp(arg, "--version"))) {
+			*version = true;
+		} else if (n == 1 && arg[0] == '-') {
+			return -1;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct hplab_ctx ctx = { .sysroot = getenv("HPLAB_SYSROOT") };
+	const struct hplab_command *cmd;
+	bool help = false, version = false;
+
+	if (!ctx.sysroot)
+		ctx.sysroot = "";
+	argc = hplab_global_options(&ctx, argc, argv, &help, &version);
+	if (argc < 0) {
+		hplab_usage(stderr);
+		return HPLAB_EXIT_USAGE;
+	}
+	if (version) {
+		printf("hplab %s\n", HPLAB_VERSION);
+		return HPLAB_EXIT_OK;
+	}
+	if (help || argc == 1) {
+		hplab_usage(help ? stdout : stderr);
+		return help ? HPLAB_EXIT_OK : HPLAB_EXIT_USAGE;
+	}
+	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+
+	if (!strcmp(argv[1], "help")) {
+		if (argc == 2) {
+			hplab_usage(stdout);
+			return HPLAB_EXIT_OK;
+		}
+		cmd = hplab_find(argv[2]);
+		if (!cmd)
+			return hplab_usage_error("help", "no command '%s'", argv[2]);
+		hplab_command_help(cmd);
+		return HPLAB_EXIT_OK;
+	}
+	cmd = hplab_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "hplab: no command '%s'\n\n", argv[1]);
+		hplab_usage(stderr);
+		return HPLAB_EXIT_USAGE;
+	}
+	return cmd->run(&ctx, argc - 1, argv + 1);
+}

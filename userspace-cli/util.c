@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Paths below the sysroot, file I/O, sizes and errno names.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hplab.h"
+
+char *hplab_path(const struct hplab_ctx *ctx, const char *fmt, ...)
+{
+	char *rel, *path;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) < 0)
+		rel = NULL;
+	va_end(ap);
+	if (!rel || asprintf(&path, "%s%s", ctx->sysroot, rel) < 0) {
+		perror("hplab");
+		exit(HPLAB_EXIT_REJECTED);
+	}
+	free(rel);
+	return path;
+}
+
+/* The whole file, NUL-terminated, or NULL with errno set. */
+char *hplab_read(const struct hplab_ctx *ctx, const char *path)
+{
+	char *full = hplab_path(ctx, "%s", path);
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	free(full);
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+
+			if (!bigger)
+				break;
+			buf = bigger;
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* One write() of TEXT; 0 or a negative errno. */
+int hplab_write_file(const struct hplab_ctx *ctx, const char *path,
+		     const char *text)
+{
+	char *full = hplab_path(ctx, "%s", path);
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	free(full);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+bool hplab_exists(const struct hplab_ctx *ctx, const char *path)
+{
+	char *full = hplab_path(ctx, "%s", path);
+	bool ok = access(full, F_OK) == 0;
+
+	free(full);
+	return ok;
+}
+
+/*
+ * The module's grammar (debugfs-api.txt): decimal or 0x-hex, an optional
+ * K, M, G or T suffix (powers of 1024), nothing else.
+ */
+int hplab_parse_size(const char *str, uint64_t *val)
+{
+	static const char suffixes[] = "KMGT";
+	unsigned int shift = 0;
+	char digits[24], *end;
+	const char *suffix;
+	size_t len = strlen(str);
+	uint64_t value;
+	int base = 10;
+
+	if (!len || len >= sizeof(digits) || !isdigit((unsigned char)str[0]))
+		return -EINVAL;
+	memcpy(digits, str, len + 1);
+	suffix = strchr(suffixes, toupper((unsigned char)digits[len - 1]));
+	if (suffix) {
+		shift = 10 * (suffix - suffixes + 1);
+		digits[--len] = '\0';
+	}
+	if (digits[0] == '0' && tolower((unsigned char)digits[1]) == 'x') {
+		base = 16;
+		if (!isxdigit((unsigned char)digits[2]))
+			return -EINVAL;
+	}
+	errno = 0;
+	value = strtoull(digits, &end, base);
+	if (errno || *end || !len || value > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*val = value << shift;
+	return 0;
+}
+
+/* "128M", "1.5G" or, with --bytes, "134217728". */
+const char *hplab_format_size(const struct hplab_ctx *ctx, uint64_t val,
+			      char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned int unit = 0;
+	uint64_t scaled = val;
+
+	if (ctx->bytes) {
+		snprintf(buf, len, "%" PRIu64, val);
+		return buf;
+	}
+	while (scaled >= 1024 && unit < sizeof(units) - 2) {
+		scaled /= 1024;
+		unit++;
+	}
+	if (unit && val % ((uint64_t)1 << (10 * unit)))
+		snprintf(buf, len, "%.1f%c",
+			 (double)val / (double)((uint64_t)1 << (10 * unit)),
+			 units[unit]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", scaled, units[unit]);
+	if (!unit)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
+const char *hplab_errno_name(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "unknown error";
+}
+
+/* The value of "key: value" in TEXT, or NULL; the caller frees it. */
+char *hplab_key_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *line = text;
+
+	while (line && *line) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			const char *val = line + klen + 1;
+
+			while (*val == ' ' || *val == '\t')
+				val++;
+			return strndup(val, strcspn(val, "\n"));
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NULL;
+}
+
+void hplab_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hplab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* From the kernel's own file: the module need not be loaded. */
+uint64_t hplab_block_size(const struct hplab_ctx *ctx)
+{
+	char *text = hplab_read(ctx, _PATH_SYS_MEMORY "/block_size_bytes");
+	uint64_t size = 0;
+
+	if (text)
+		size = strtoull(text, NULL, 16);
+	free(text);
+	return size;
+}
