@@ -5,15 +5,16 @@
 #
 #   make deps      install everything the project needs (Debian packages)
 #   make modules   build hotplug_lab.ko for every installed kernel
+#   make cli       build userspace-cli/hplab
 #   make check     deps, host checks, then the VM suite on every kernel
 #   make style     checkpatch and sparse on the module
 
 KERNELS ?= $(shell tests/kernels.sh)
 MODULE_SOURCES := Kbuild VERSION $(wildcard module/*.[ch])
 
-.PHONY: all deps modules module check style clean demo
+.PHONY: all deps modules module cli cli-asan check style clean demo
 
-all: modules
+all: modules cli
 
 deps:
 	tests/deps.sh
@@ -31,14 +32,21 @@ modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
 module:
 	$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules
 
+# The CLI, and a copy built with AddressSanitizer and UBSan for the tests.
+cli:
+	$(MAKE) -C userspace-cli
+cli-asan:
+	$(MAKE) -C userspace-cli O=$(CURDIR)/build/cli-asan SANITIZE=1
+
 check: deps
-	$(MAKE) modules
+	$(MAKE) modules cli cli-asan
 	tests/check.sh $(KERNELS)
 
 style:
 	tests/style.sh
 
 clean:
+	$(MAKE) -C userspace-cli clean
 	rm -rf build
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd module/*.o module/.*.cmd \
 		Module.symvers modules.order .module-common.o
@@ -46,5 +54,5 @@ clean:
 # The tour in the VM, on the newest installed kernel unless KERNEL= is given.
 DEMO_KERNEL ?= $(lastword $(KERNELS))
 demo: deps
-	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko
+	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko cli
 	tests/vm/run.sh -n demo $(DEMO_KERNEL) tour | grep -v -e '^ok - ' -e '^1\.\.0$$'

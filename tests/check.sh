@@ -13,12 +13,15 @@ run() {
 }
 
 run "$top/tests/style.sh"
+HPLAB_UNIT=$top/userspace-cli/test_util run "$top/tests/cli/run.sh"
+HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util \
+	run "$top/tests/cli/run.sh"
 for release in "$@"; do
 	run "$top/tests/vm/run.sh" -n main "$release" \
-		load region static dynamic granularity memmap input concurrency
+		load region static dynamic granularity memmap input concurrency cli
 	run "$top/tests/vm/run.sh" -n offline "$release" offline-failure
 	run "$top/tests/vm/run.sh" -n param-off \
-		-a "memory_hotplug.memmap_on_memory=0" "$release" param-off
+		-a "memory_hotplug.memmap_on_memory=0" "$release" param-off cli-param-off
 done
 
 passed=$(grep -c '^ok ' "$log")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Kernel style checks of the module, as TAP: checkpatch.pl from the 6.1
-# source package (--strict, as linux-mm reviewers run it) and sparse
-# against every installed kernel.
+# source package (--strict and --codespell, as linux-mm reviewers run it)
+# and sparse against every installed kernel.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$top/build/checkpatch
@@ -18,8 +18,10 @@ if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
+dictionary=$(dpkg -L codespell | grep '/dictionary\.txt$' | head -n 1)
 for f in "$top"/module/*.[ch]; do
-	out=$("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types -q -f "$f" 2>&1)
+	out=$("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types -q \
+		--codespell --codespellfile "$dictionary" -f "$f" 2>&1)
 	result $? "checkpatch --strict ${f#$top/}"
 	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done

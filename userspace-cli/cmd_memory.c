@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libsmartcols.h>
 
 #include "hplab.h"
 
@@ -119,7 +120,7 @@ static int hplab_group_list(const struct hplab_ctx *ctx)
 	char id[16], node[16], size[32], added[32];
 	size_t i;
 
-	if (hplab_view_load(ctx, &view))
+	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
 	table = hplab_table_new(ctx, "groups", group_columns, 5);
 	for (i = 0; i < view.nr_groups; i++) {
@@ -150,11 +151,12 @@ int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+n:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
 		if (opt != 'n')
 			return hplab_usage_error(argv[0], "unknown option");
 		node = optarg;
 	}
+	/* getopt moved the options first: argv[optind - 1] stands for argv[0]. */
 	argc -= optind - 1;
 	argv += optind - 1;
 	ret = hplab_require_module(ctx);
@@ -203,7 +205,7 @@ static int hplab_set_blocks(const struct hplab_ctx *ctx, uint64_t start,
 	size_t i;
 	int err;
 
-	if (hplab_view_load(ctx, &view))
+	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
 	if (!view.block_size || start % view.block_size || size % view.block_size || !size) {
 		hplab_view_free(&view);
@@ -369,6 +371,47 @@ int cmd_online(struct hplab_ctx *ctx, int argc, char **argv)
 	return hplab_set_blocks(ctx, start, size, state);
 }
 
+static const struct hplab_column granularity_columns[] = {
+	{ "ID", "memory group id", true },
+	{ "TYPE", "static or dynamic", false },
+	{ "ADD", "bytes per add call with memmap off, or 'request'", false },
+	{ "ADD_MEMMAP", "bytes per add call with memmap on, 'request' or 'unsupported'", false },
+	{ "REMOVE", "the remove rule: whole-group, units:<unit> or kernel", false },
+};
+
+/* The module's "key: value" lines as they are, then its rows as a table. */
+static int hplab_granularity_show(const struct hplab_ctx *ctx, char *text)
+{
+	struct libscols_table *table;
+	char *line, *save = NULL;
+	bool rows = false;
+
+	table = hplab_table_new(ctx, "granularity", granularity_columns, 5);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *cells[5] = { NULL }, *word, *wsave = NULL;
+		int i = 0;
+
+		if (!rows) {
+			rows = !strncmp(line, "id ", 3);
+			if (!rows && !ctx->json)
+				puts(line);
+			continue;
+		}
+		for (word = strtok_r(line, " ", &wsave); word && i < 5;
+		     word = strtok_r(NULL, " ", &wsave))
+			cells[i++] = word;
+		if (i != 5) {
+			hplab_warn("unexpected granularity row");
+			scols_unref_table(table);
+			return HPLAB_EXIT_REJECTED;
+		}
+		hplab_table_add_cells(table, (const char *const *)cells);
+	}
+	hplab_table_print(table);
+	return HPLAB_EXIT_OK;
+}
+
 int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -407,7 +450,7 @@ int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv)
 	text = hplab_read(ctx, _PATH_HPLAB "/granularity");
 	if (!text)
 		return HPLAB_EXIT_REJECTED;
-	fputs(text, stdout);
+	ret = hplab_granularity_show(ctx, text);
 	free(text);
-	return HPLAB_EXIT_OK;
+	return ret;
 }

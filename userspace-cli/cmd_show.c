@@ -34,10 +34,8 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 	}
 	if (argc > 1)
 		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
-	if (hplab_view_load(ctx, &view)) {
-		hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
+	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	}
 	table = hplab_table_new(ctx, "blocks", block_columns, 8);
 	for (i = 0; i < view.nr_ranges; i++) {
 		const struct hplab_range *r = &view.ranges[i];
@@ -105,10 +103,8 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
 	if (ctx->json)
 		return hplab_usage_error(argv[0], "map draws a picture; 'hplab blocks --json' has the data");
-	if (hplab_view_load(ctx, &view)) {
-		hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
+	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	}
 	if (!view.has_region) {
 		hplab_view_free(&view);
 		hplab_warn("no region is claimed (hplab region candidates)");

@@ -26,6 +26,7 @@ static char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
 struct hplab_kv {
 	const char *key;
 	char *value;
+	bool number;
 };
 
 static void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
@@ -43,12 +44,22 @@ static void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		columns[i] = (struct hplab_column){ kv[i].key, NULL, false };
+		columns[i] = (struct hplab_column){ kv[i].key, NULL, kv[i].number };
 		cells[i] = kv[i].value;
 	}
 	table = hplab_table_new(ctx, name, columns, n);
 	hplab_table_add_cells(table, cells);
 	hplab_table_print(table);
+}
+
+/* VALUE is allocated (or NULL) and freed with the table. */
+static void hplab_kv_add(struct hplab_kv *kv, size_t *n, const char *key,
+			 char *value, bool number)
+{
+	kv[*n].key = key;
+	kv[*n].value = value;
+	kv[*n].number = number;
+	(*n)++;
 }
 
 static char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
@@ -58,11 +69,32 @@ static char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
 	return strdup(hplab_format_size(ctx, size, buf, sizeof(buf)));
 }
 
+static char *hplab_region_string(const struct hplab_ctx *ctx,
+				 const struct hplab_view *view, bool loaded)
+{
+	char *text, size[32];
+
+	if (!loaded)
+		return NULL;
+	if (!view->has_region)
+		return strdup("none");
+	if (ctx->json &&
+	    asprintf(&text, "%#" PRIx64 "-%#" PRIx64, view->region_start,
+		     view->region_end) >= 0)
+		return text;
+	if (!ctx->json && asprintf(&text, "%#" PRIx64 "-%#" PRIx64 " (%s)", view->region_start,
+		     view->region_end,
+		     hplab_format_size(ctx, view->region_end - view->region_start + 1,
+				       size, sizeof(size))) < 0)
+		return NULL;
+	return text;
+}
+
 int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_view view;
 	uint64_t added = 0, online = 0, vmemmap = 0;
-	char *info = NULL, *warnings = NULL;
+	char *info = NULL, *warnings = NULL, *groups = NULL;
 	struct hplab_kv kv[HPLAB_MAX_KV];
 	size_t i, w = 0, n = 0;
 	bool loaded;
@@ -89,24 +121,23 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 	}
 	param = hplab_read_line(ctx, _PATH_MHP_PARAMS "/memmap_on_memory");
 
-	kv[n++] = (struct hplab_kv){ "kernel", hplab_read_line(ctx, "/proc/sys/kernel/osrelease") };
-	kv[n++] = (struct hplab_kv){ "block_size", hplab_size_string(ctx, hplab_block_size(ctx)) };
-	kv[n++] = (struct hplab_kv){ "memmap_on_memory", param ? strdup(param) : NULL };
-	kv[n++] = (struct hplab_kv){ "memmap_on_memory_multi_block",
-				     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL };
-	kv[n++] = (struct hplab_kv){ "auto_online_blocks",
-				     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks") };
-	kv[n++] = (struct hplab_kv){ "online_policy",
-				     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy") };
-	kv[n++] = (struct hplab_kv){ "region", loaded && view.has_region ?
-				     hplab_read_line(ctx, _PATH_HPLAB "/region") :
-				     strdup(loaded ? "none" : "-") };
-	kv[n++] = (struct hplab_kv){ "groups", NULL };
-	if (loaded && asprintf(&kv[n - 1].value, "%zu", view.nr_groups) < 0)
-		kv[n - 1].value = NULL;
-	kv[n++] = (struct hplab_kv){ "added", loaded ? hplab_size_string(ctx, added) : NULL };
-	kv[n++] = (struct hplab_kv){ "online", loaded ? hplab_size_string(ctx, online) : NULL };
-	kv[n++] = (struct hplab_kv){ "vmemmap_self_hosted", loaded ? hplab_size_string(ctx, vmemmap) : NULL };
+	hplab_kv_add(kv, &n, "kernel", hplab_read_line(ctx, "/proc/sys/kernel/osrelease"), false);
+	hplab_kv_add(kv, &n, "block_size", hplab_size_string(ctx, hplab_block_size(ctx)), true);
+	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, false);
+	hplab_kv_add(kv, &n, "memmap_on_memory_multi_block",
+		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, false);
+	hplab_kv_add(kv, &n, "auto_online_blocks",
+		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), false);
+	hplab_kv_add(kv, &n, "online_policy",
+		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), false);
+	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), false);
+	if (loaded && asprintf(&groups, "%zu", view.nr_groups) < 0)
+		groups = NULL;
+	hplab_kv_add(kv, &n, "groups", groups, true);
+	hplab_kv_add(kv, &n, "added", loaded ? hplab_size_string(ctx, added) : NULL, true);
+	hplab_kv_add(kv, &n, "online", loaded ? hplab_size_string(ctx, online) : NULL, true);
+	hplab_kv_add(kv, &n, "vmemmap_self_hosted",
+		     loaded ? hplab_size_string(ctx, vmemmap) : NULL, true);
 
 	/* Every setting that will surprise the user. */
 	warnings = calloc(1, 1024);
@@ -123,7 +154,7 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 		w += snprintf(warnings + w, 1024 - w, "not root: the debugfs files are root-only; ");
 	if (w >= 2)
 		warnings[w - 2] = '\0';
-	kv[n++] = (struct hplab_kv){ "warnings", w ? warnings : strdup("none") };
+	hplab_kv_add(kv, &n, "warnings", w ? warnings : strdup("none"), false);
 	if (!w)
 		free(warnings);
 
@@ -204,7 +235,11 @@ static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 		if (!pipe)
 			continue;
 		if (fgets(which, len, pipe)) {
+			size_t root = strlen(ctx->sysroot);
+
+			/* Name the rule as it is on the box, not below --sysroot. */
 			which[strcspn(which, "\n")] = '\0';
+			memmove(which, which + root, strlen(which + root) + 1);
 			found = true;
 		}
 		pclose(pipe);

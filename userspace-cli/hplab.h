@@ -92,7 +92,7 @@ struct libscols_table;
 struct hplab_column {
 	const char *name;
 	const char *help;	/* also printed by the command's --help */
-	bool right;		/* numbers are right-aligned */
+	bool number;		/* right-aligned; a raw integer in JSON */
 };
 
 struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
@@ -117,6 +117,7 @@ int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 /* module.c */
 bool hplab_module_loaded(const struct hplab_ctx *ctx);
 int hplab_view_load(const struct hplab_ctx *ctx, struct hplab_view *view);
+int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view);
 void hplab_view_free(struct hplab_view *view);
 int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));

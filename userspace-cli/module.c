@@ -115,6 +115,18 @@ out:
 	return ret;
 }
 
+/* hplab_view_load(), saying why it failed; returns an exit code. */
+int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view)
+{
+	int ret = hplab_view_load(ctx, view);
+
+	if (ret == -ENOENT)
+		hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
+	if (ret)
+		hplab_view_free(view);
+	return ret ? HPLAB_EXIT_REJECTED : HPLAB_EXIT_OK;
+}
+
 void hplab_view_free(struct hplab_view *view)
 {
 	free(view->groups);
@@ -138,6 +150,8 @@ static const char *hplab_hint(const char *file, int err, const char *reason)
 		return "'hplab group list' shows the groups";
 	if (strstr(reason, "already added") || strstr(reason, "not added"))
 		return "'hplab blocks' and 'hplab map' show what is added";
+	if (err == ENOSPC)
+		return "a static group's SIZE in 'hplab group list' is its maximum";
 	if (!strcmp(file, "remove") && err == EBUSY)
 		return "the memory is in use; memory onlined movable can be offlined: see 'hplab blocks'";
 	if (strstr(reason, "firmware-reserved") || strstr(reason, "System RAM"))

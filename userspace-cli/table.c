@@ -30,11 +30,13 @@ struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
 		struct libscols_column *col;
 
 		col = scols_table_new_column(table, columns[i].name, 0,
-					     columns[i].right ? SCOLS_FL_RIGHT : 0);
+					     columns[i].number ? SCOLS_FL_RIGHT : 0);
 		if (!col) {
 			perror("hplab");
 			exit(HPLAB_EXIT_REJECTED);
 		}
+		if (columns[i].number && ctx->json)
+			scols_column_set_json_type(col, SCOLS_JSON_NUMBER);
 	}
 	return table;
 }

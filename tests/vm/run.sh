@@ -63,7 +63,9 @@ for script in "$@"; do
 done
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initramfs.gz"
 
-accel="-accel tcg -cpu max"
+# Single-threaded TCG: with one host thread per vCPU, the kernel's int3
+# text patching at boot races and oopses now and then (seen on 6.12).
+accel="-accel tcg,thread=single -cpu max"
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
 append="console=ttyS0 panic=-1 loglevel=5 memmap=1G\$0x40000000 memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log

@@ -1,0 +1,96 @@
+#!/bin/sh
+# fixture.sh KIND DIR: build a fake root for hplab --sysroot.
+#   loaded     module loaded, region claimed, two groups, four blocks
+#   unloaded   no module, no debugfs, memmap_on_memory off, a udev rule
+#   malformed  loaded, but the module's files do not parse
+set -eu
+kind=$1
+root=$2
+rm -rf "$root"
+mkdir -p "$root/proc/sys/kernel" "$root/sys/devices/system/memory" \
+	"$root/sys/module/memory_hotplug/parameters" "$root/lib/udev/rules.d"
+
+put() {
+	mkdir -p "$(dirname "$root/$1")"
+	printf '%s\n' "$2" > "$root/$1"
+}
+
+block() {
+	put "sys/devices/system/memory/memory$1/state" "$2"
+	put "sys/devices/system/memory/memory$1/valid_zones" "$3"
+	mkdir -p "$root/sys/devices/system/memory/memory$1/node0"
+}
+
+put proc/sys/kernel/osrelease 6.1.0-56-amd64
+put sys/devices/system/memory/block_size_bytes 8000000
+put sys/module/memory_hotplug/parameters/online_policy contig-zones
+block 7 online Normal
+
+if [ "$kind" = unloaded ]; then
+	put sys/module/memory_hotplug/parameters/memmap_on_memory N
+	put sys/devices/system/memory/auto_online_blocks online
+	put proc/mounts "sysfs /sys sysfs rw 0 0"
+	put lib/udev/rules.d/40-memory.rules 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"'
+	put proc/iomem "00000000-00000fff : Reserved
+00001000-0009fbff : System RAM
+00100000-7ffdffff : System RAM"
+	exit 0
+fi
+
+put sys/module/memory_hotplug/parameters/memmap_on_memory Y
+put sys/devices/system/memory/auto_online_blocks offline
+put proc/mounts "sysfs /sys sysfs rw 0 0
+debugfs /sys/kernel/debug debugfs rw 0 0"
+put proc/iomem "00000000-00000fff : Reserved
+00001000-0009fbff : System RAM
+00100000-3fffffff : System RAM
+40000000-7fffffff : Reserved
+  40000000-7fffffff : hotplug_lab region
+    40000000-4fffffff : System RAM (hotplug_lab)
+    60000000-6fffffff : System RAM (hotplug_lab)
+fd00000000-ffffffffff : Reserved"
+block 8 online Movable
+block 9 offline "Normal Movable"
+block 12 online Normal
+block 13 online Normal
+
+d=sys/kernel/debug/hotplug_lab
+put $d/info "version: 0.1.0
+kernel: 6.1.0-56-amd64
+block_size: 0x8000000
+memmap_on_memory: yes
+memmap_on_memory_multi_block: no
+region: 0x40000000-0x7fffffff 0x40000000
+groups: 2
+added: 0x20000000
+check: module"
+put $d/region "0x40000000-0x7fffffff 0x40000000"
+put $d/groups "id type node size added
+0 static 0 0x20000000 0x10000000
+1 dynamic 0 0x10000000 0x10000000"
+put $d/ranges "group start end size memmap vmemmap_pages state blocks
+0 0x40000000 0x4fffffff 0x10000000 on 1024 partial m-
+1 0x60000000 0x6fffffff 0x10000000 off 0 online kk"
+put $d/granularity "check: module
+block_size: 0x8000000
+memmap_on_memory: yes
+memmap_on_memory_multi_block: no
+id type add_granularity add_granularity_memmap remove_rule
+0 static request 0x8000000 whole-group
+1 dynamic 0x10000000 0x8000000 units:0x10000000"
+put $d/events "0 region [0x40000000 1G] ok
+1 groups [static 512M] ok
+2 groups [dynamic 256M] ok
+3 add [0 0x40000000 256M memmap=on] ok
+4 add [1 0x60000000 256M memmap=off] ok
+5 add [0 0x50000000 384M memmap=off] ENOSPC: the static group would grow past its maximum size"
+: > "$root/$d/remove"
+# A write to add fails like the module's ENOSPC: /dev/full says ENOSPC.
+ln -s /dev/full "$root/$d/add"
+
+if [ "$kind" = malformed ]; then
+	put $d/ranges "group start end size memmap vmemmap_pages state blocks
+0 0x40000000 garbage"
+	put $d/groups "id type node size added
+x y"
+fi
