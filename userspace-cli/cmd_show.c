@@ -90,8 +90,15 @@ static void hplab_map_legend(void)
 	puts("\n        upper case (=, K, M): the block hosts its own memmap (memmap_on_memory)");
 }
 
+static const struct hplab_column map_columns[] = {
+	{ "START", "first byte of the block", false },
+	{ "CELL", "the block's character in the picture", false },
+	{ "MEANING", "what the character means", false },
+};
+
 int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 {
+	struct libscols_table *table = NULL;
 	struct hplab_view view;
 	uint64_t addr;
 	unsigned int col = 0;
@@ -101,8 +108,6 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_OK;
 	if (argc > 1)
 		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
-	if (ctx->json)
-		return hplab_usage_error(argv[0], "map draws a picture; 'hplab blocks --json' has the data");
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
 	if (!view.has_region) {
@@ -110,11 +115,15 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		hplab_warn("no region is claimed (hplab region candidates)");
 		return HPLAB_EXIT_REJECTED;
 	}
-	printf("region %#" PRIx64 "-%#" PRIx64 ", one cell per %" PRIu64 "M block:\n",
-	       view.region_start, view.region_end, view.block_size >> 20);
+	if (ctx->json)
+		table = hplab_table_new(ctx, "map", map_columns, 3);
+	else
+		printf("region %#" PRIx64 "-%#" PRIx64 ", one cell per %" PRIu64 "M block:\n",
+		       view.region_start, view.region_end, view.block_size >> 20);
 	for (addr = view.region_start; addr < view.region_end; addr += view.block_size) {
 		enum hplab_cell cell = CELL_ABSENT;
 		bool vmemmap = false;
+		char letter;
 
 		for (i = 0; i < view.nr_ranges; i++) {
 			const struct hplab_range *r = &view.ranges[i];
@@ -133,21 +142,32 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 			}
 			vmemmap = r->memmap_on;
 		}
+		letter = vmemmap ? cells[cell].plain_vmemmap : cells[cell].plain;
+		if (table) {
+			char start[24], text[2] = { letter, '\0' };
+
+			snprintf(start, sizeof(start), "%#" PRIx64, addr);
+			hplab_table_add(table, start, text, cells[cell].legend);
+			continue;
+		}
 		if (col == 0)
 			printf("%#14" PRIx64 " ", addr);
 		if (ctx->color && cell != CELL_ABSENT)
-			printf("%s%c\033[0m", cells[cell].color,
-			       vmemmap ? cells[cell].plain_vmemmap : cells[cell].plain);
+			printf("%s%c\033[0m", cells[cell].color, letter);
 		else
-			putchar(vmemmap ? cells[cell].plain_vmemmap : cells[cell].plain);
+			putchar(letter);
 		if (++col == 64) {
 			putchar('\n');
 			col = 0;
 		}
 	}
-	if (col)
-		putchar('\n');
-	hplab_map_legend();
+	if (table) {
+		hplab_table_print(table);
+	} else {
+		if (col)
+			putchar('\n');
+		hplab_map_legend();
+	}
 	hplab_view_free(&view);
 	return HPLAB_EXIT_OK;
 }
