@@ -8,11 +8,24 @@
 #   make cli       build userspace-cli/hplab
 #   make check     deps, host checks, then the VM suite on every kernel
 #   make style     checkpatch and sparse on the module
+#   make install   hplab, its man page and debugfs-api.txt (PREFIX, DESTDIR)
+#   make dkms-install / dkms-remove   the module through DKMS (KERNELRELEASE)
+#   make deb       hotplug-lab-dkms_<version>_all.deb of the module source
 
 KERNELS ?= $(shell tests/kernels.sh)
-MODULE_SOURCES := Kbuild VERSION $(wildcard module/*.[ch])
+MODULE_SOURCES := Kbuild dkms.conf $(wildcard module/*.[ch])
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all deps modules module cli cli-asan check style clean demo
+PREFIX ?= /usr/local
+DESTDIR ?=
+KERNELRELEASE ?= $(shell uname -r)
+# Tests point DKMS at a scratch tree: --dkmstree, --sourcetree, --installtree.
+DKMS_FLAGS ?=
+DKMS_SOURCE_TREE ?= /usr/src
+DKMS_SOURCE := $(DKMS_SOURCE_TREE)/hotplug-lab-$(VERSION)
+
+.PHONY: all deps modules module cli cli-asan check style clean demo \
+	install uninstall dkms-install dkms-remove deb
 
 all: modules cli
 
@@ -23,7 +36,7 @@ deps:
 # sources, so two kernels cannot share one tree.
 build/%/hotplug_lab.ko: $(MODULE_SOURCES)
 	rm -rf build/$* && mkdir -p build/$*
-	cp -r Kbuild VERSION module build/$*/
+	cp -r Kbuild dkms.conf module build/$*/
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
 
 modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
@@ -44,6 +57,32 @@ check: deps
 
 style:
 	tests/style.sh
+
+install: cli
+	install -D -m 0755 userspace-cli/hplab $(DESTDIR)$(PREFIX)/bin/hplab
+	install -D -m 0644 userspace-cli/hplab.1 $(DESTDIR)$(PREFIX)/share/man/man1/hplab.1
+	install -D -m 0644 debugfs-api.txt $(DESTDIR)$(PREFIX)/share/doc/hotplug-lab/debugfs-api.txt
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/hotplug-lab/README.md
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hplab $(DESTDIR)$(PREFIX)/share/man/man1/hplab.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/hotplug-lab
+
+# The module source as DKMS wants it in /usr/src/hotplug-lab-<version>.
+dkms-install:
+	rm -rf $(DKMS_SOURCE) && mkdir -p $(DKMS_SOURCE)
+	cp -r dkms.conf Kbuild module $(DKMS_SOURCE)/
+	dkms status $(DKMS_FLAGS) -m hotplug-lab -v $(VERSION) | grep -q . || \
+		dkms add $(DKMS_FLAGS) -m hotplug-lab -v $(VERSION)
+	dkms build $(DKMS_FLAGS) -m hotplug-lab -v $(VERSION) -k $(KERNELRELEASE)
+	dkms install $(DKMS_FLAGS) -m hotplug-lab -v $(VERSION) -k $(KERNELRELEASE)
+
+dkms-remove:
+	dkms remove $(DKMS_FLAGS) -m hotplug-lab -v $(VERSION) --all
+	rm -rf $(DKMS_SOURCE)
+
+deb:
+	packaging/mkdeb.sh $(VERSION) build/deb
 
 clean:
 	$(MAKE) -C userspace-cli clean

@@ -16,6 +16,7 @@ run "$top/tests/style.sh"
 HPLAB_UNIT=$top/userspace-cli/test_util run "$top/tests/cli/run.sh"
 HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util \
 	run "$top/tests/cli/run.sh"
+run "$top/tests/dkms.sh" "$@"
 for release in "$@"; do
 	run "$top/tests/vm/run.sh" -n main "$release" \
 		load region static dynamic granularity memmap input concurrency cli

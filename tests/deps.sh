@@ -1,12 +1,12 @@
 #!/bin/sh
 # Install what hotplug-lab needs from Debian's packages, skipping what is
 # there already: both Debian 12 kernels with headers, QEMU, the initramfs
-# tools, sparse and codespell, libsmartcols for the CLI, and the 6.1 kernel
-# source (for checkpatch.pl).
+# tools, sparse and codespell, libsmartcols for the CLI, dkms, and the 6.1
+# kernel source (for checkpatch.pl).
 set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils
-gzip sparse codespell pkg-config libsmartcols-dev linux-source-6.1 linux-image-amd64 linux-headers-amd64"
+gzip sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64"
 
 missing=""
 for p in $packages; do

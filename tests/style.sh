@@ -29,7 +29,7 @@ done
 for release in $("$top/tests/kernels.sh"); do
 	dir=$top/build/sparse-$release
 	rm -rf "$dir" && mkdir -p "$dir"
-	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$dir/"
+	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$dir/"
 	out=$(make -s -C "/lib/modules/$release/build" M="$dir" C=2 W=1 modules 2>&1 |
 		grep -E 'warning|error' | grep -v 'Skipping BTF')
 	[ -z "$out" ]

@@ -2,8 +2,11 @@
 # Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
 # scripts in it and report their TAP lines.
 #
-# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-n name] RELEASE SCRIPT...
+# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-D] [-n name] RELEASE SCRIPT...
 #
+# -k names the module to test (default: build/RELEASE/hotplug_lab.ko); the
+# guest finds it in /modules/. With -D it is placed where DKMS installs it,
+# /lib/modules/RELEASE/updates/dkms/, for modprobe.
 # SCRIPT names files in tests/guest/ (without .sh). The run fails when the
 # guest does not reach its end marker, or when its dmesg has a WARNING,
 # BUG, Oops or Call Trace. Set HPLAB_KVM=1 to use KVM instead of TCG.
@@ -13,16 +16,18 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 append_extra=""
 module=""
 name=main
-while getopts a:k:n: opt; do
+dkms_layout=0
+while getopts a:k:Dn: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
 	k) module=$OPTARG ;;
+	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
-	*) echo "usage: $0 [-a args] [-k module.ko] [-n name] RELEASE SCRIPT..." >&2; exit 2 ;;
+	*) echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] RELEASE SCRIPT..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-n name] RELEASE SCRIPT..." >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] RELEASE SCRIPT..." >&2; exit 2; }
 release=$1
 shift
 
@@ -38,13 +43,22 @@ mkdir -p "$root/bin" "$root/tests" "$root/modules" "$root/proc" "$root/sys" \
 	"$root/dev" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/tests/vm/init" "$root/init"
-cp "$module" "$root/modules/hotplug_lab.ko"
+# Kernel modules may come xz-compressed (Debian 6.12, and DKMS for it).
+copy_module() {
+	case $1 in
+	*.xz) xz -dc "$1" > "$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+if [ "$dkms_layout" = 1 ]; then
+	mkdir -p "$root/lib/modules/$release/updates/dkms"
+	copy_module "$module" "$root/lib/modules/$release/updates/dkms/hotplug_lab.ko"
+else
+	copy_module "$module" "$root/modules/hotplug_lab.ko"
+fi
 for ko in notifier-error-inject memory-notifier-error-inject; do
 	src=$(find "/lib/modules/$release/kernel/lib" -name "$ko.ko*" | head -n 1)
-	case $src in
-	*.xz) xz -dc "$src" > "$root/modules/$ko.ko" ;;
-	?*) cp "$src" "$root/modules/$ko.ko" ;;
-	esac
+	[ -z "$src" ] || copy_module "$src" "$root/modules/$ko.ko"
 done
 # The CLI with the shared libraries it needs (Debian has no static libsmartcols).
 if [ -x "$top/userspace-cli/hplab" ]; then
