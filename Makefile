@@ -6,6 +6,8 @@
 #   make deps      install everything the project needs (Debian packages)
 #   make modules   build hotplug_lab.ko for every installed kernel
 #   make cli       build userspace-cli/hplab
+#   make demo      a narrated demo in the VM (DEMO=name, default tour)
+#   make demo-list the demos
 #   make check     deps, host checks, then the VM suite on every kernel
 #   make style     checkpatch and sparse on the module
 #   make install   hplab, its man page and debugfs-api.txt (PREFIX, DESTDIR)
@@ -24,7 +26,7 @@ DKMS_FLAGS ?=
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_SOURCE := $(DKMS_SOURCE_TREE)/hotplug-lab-$(VERSION)
 
-.PHONY: all deps modules module cli cli-asan check style clean demo \
+.PHONY: all deps modules module cli cli-asan check style clean demo demo-list \
 	install uninstall dkms-install dkms-remove deb
 
 all: modules cli
@@ -90,8 +92,15 @@ clean:
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd module/*.o module/.*.cmd \
 		Module.symvers modules.order .module-common.o
 
-# The tour in the VM, on the newest installed kernel unless KERNEL= is given.
+# A demo in the VM, booted with the arguments its "# boot:" line names, on
+# the newest installed kernel unless DEMO_KERNEL= is given.
+DEMO ?= tour
 DEMO_KERNEL ?= $(lastword $(KERNELS))
 demo: deps
 	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko cli
-	tests/vm/run.sh -n demo $(DEMO_KERNEL) tour | grep -v -e '^ok - ' -e '^1\.\.0$$'
+	tests/demo.sh $(DEMO_KERNEL) $(DEMO)
+
+demo-list:
+	@for f in demos/*.sh; do \
+		[ "$$f" = demos/lib.sh ] || sed -n '2s/^# //p' "$$f"; \
+	done

@@ -7,7 +7,8 @@
 # -k names the module to test (default: build/RELEASE/hotplug_lab.ko); the
 # guest finds it in /modules/. With -D it is placed where DKMS installs it,
 # /lib/modules/RELEASE/updates/dkms/, for modprobe.
-# SCRIPT names files in tests/guest/ (without .sh). The run fails when the
+# SCRIPT names files in tests/guest/ (without .sh), or demo:NAME for
+# demos/NAME.sh. The run fails when the
 # guest does not reach its end marker, or when its dmesg has a WARNING,
 # BUG, Oops or Call Trace. Set HPLAB_KVM=1 to use KVM instead of TCG.
 set -eu
@@ -72,7 +73,11 @@ cp "$top"/tests/guest/*.sh "$root/tests/"
 cp -r "$top/demos" "$root/demos"
 : > "$root/tests/list"
 for script in "$@"; do
-	[ -r "$top/tests/guest/$script.sh" ] || { echo "no guest script $script" >&2; exit 2; }
+	case $script in
+	demo:*) file=$top/demos/${script#demo:}.sh ;;
+	*) file=$top/tests/guest/$script.sh ;;
+	esac
+	[ -r "$file" ] || { echo "no guest script $file" >&2; exit 2; }
 	echo "$script" >> "$root/tests/list"
 done
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initramfs.gz"

@@ -1,0 +1,105 @@
+# Shared by the demos (POSIX sh, sourced). A demo narrates what it does,
+# runs hplab and reads the kernel's own files, and states each fact it
+# teaches as a check: "ok - ..." or "not ok - ...". Every number it prints
+# is measured on the running kernel. The demo exits 1 if a fact failed.
+#
+# On a test box: run as root, with hotplug_lab installed (modprobe) or
+# HPLAB_MODULE=/path/to/hotplug_lab.ko, booted with the demo's "# boot:"
+# arguments and a reserved range at HPLAB_START (default 0x40000000, 1G).
+# --step pauses between steps when run on a terminal.
+
+DEMO=$(basename "$0" .sh)
+D=/sys/kernel/debug/hotplug_lab
+MEM=/sys/devices/system/memory
+START=$((${HPLAB_START:-0x40000000}))
+BLOCK=$((0x$(cat $MEM/block_size_bytes)))
+STEP=0
+[ "${1:-}" = --step ] && [ -t 0 ] && STEP=1
+FAILED=0
+CLAIMED=0
+OLD_AUTO_ONLINE=$(cat $MEM/auto_online_blocks)
+export NO_COLOR=1
+
+step() {
+	if [ "$STEP" = 1 ]; then
+		printf '\n[press Enter] '
+		read -r _
+	fi
+	printf '\n== %s\n' "$*"
+}
+
+say() {
+	printf '%s\n' "$*" | fold -s -w 76 | sed 's/^/   /'
+}
+
+run() {
+	printf '$ %s\n' "$*"
+	sh -c "$*" 2>&1 | sed 's/^/  /'
+}
+
+# fact DESCRIPTION COMMAND...: state a fact the demo teaches, and check it
+fact() {
+	fact_desc=$1
+	shift
+	if "$@"; then
+		echo "ok - $DEMO: $fact_desc"
+	else
+		echo "not ok - $DEMO: $fact_desc"
+		FAILED=1
+	fi
+}
+
+hex() {
+	printf '%#x' "$1"
+}
+
+meminfo() {
+	awk -v key="$1:" '$1 == key { print $2 }' /proc/meminfo
+}
+
+# Free memory in kB, MemFree plus the per-cpu page lists MemFree leaves out
+# (a freed 2M memmap waits there for the next add).
+free_kb() {
+	echo $(($(meminfo MemFree) + 4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
+}
+
+block_dir() {
+	echo "$MEM/memory$(($1 / BLOCK))"
+}
+
+kernel_multi_block() {
+	grep -q '^memmap_on_memory_multi_block: yes' $D/info
+}
+
+# The last event's reason, for narration.
+last_reason() {
+	tail -n 1 $D/events | sed 's/^[^]]*] //'
+}
+
+# Load the module, keep hot-added memory offline, claim the region.
+demo_setup() {
+	if [ ! -d $D ]; then
+		if [ -n "${HPLAB_MODULE:-}" ]; then
+			insmod "$HPLAB_MODULE" || exit 1
+		else
+			modprobe hotplug_lab || exit 1
+		fi
+	fi
+	echo offline > $MEM/auto_online_blocks
+	if grep -qx none $D/region; then
+		hplab region claim "$(hex $START)" 1G || exit 1
+		CLAIMED=1
+	fi
+	say "kernel $(uname -r); memory blocks of $((BLOCK >> 20))M; memmap_on_memory=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)"
+}
+
+# Remove what the demo added (best effort), put things back, exit.
+demo_finish() {
+	for g in $(awk 'NR > 1 { print $1 }' $D/groups); do
+		hplab remove "$g" --all 2> /dev/null
+		hplab group delete "$g" 2> /dev/null
+	done
+	[ "$CLAIMED" = 1 ] && hplab region release 2> /dev/null
+	echo "$OLD_AUTO_ONLINE" > $MEM/auto_online_blocks
+	exit $FAILED
+}

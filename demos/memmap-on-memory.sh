@@ -1,0 +1,54 @@
+#!/bin/sh
+# memmap-on-memory: where the struct pages of hot-added memory live.
+# boot: memory_hotplug.memmap_on_memory=1
+. "$(dirname "$0")/lib.sh"
+demo_setup
+SIZE=$((4 * BLOCK))
+blocks=$((SIZE / BLOCK))
+
+step "Every 4 KiB page has a struct page; hot-added memory needs them too"
+say "The memmap (the array of struct pages) of $((SIZE >> 20))M must exist before the memory can be used. Normally the kernel allocates it from memory that is already online. With memmap_on_memory it is placed at the start of each added block instead."
+g=$(hplab group create static $((SIZE >> 20))M)
+
+# add_and_online MEMMAP-OPTION: measure free memory at add, MemTotal at online
+add_and_online() {
+	sync
+	free_before=$(free_kb)
+	run "hplab add $g $(hex $START) $((SIZE >> 20))M $1"
+	free_after=$(free_kb)
+	run "hplab blocks"
+	total_before=$(meminfo MemTotal)
+	run "hplab online $(hex $START) $((SIZE >> 20))M --zone=movable"
+	total_after=$(meminfo MemTotal)
+	free_drop=$((free_before - free_after))
+	total_growth=$((total_after - total_before))
+}
+
+step "Add $((SIZE >> 20))M with the memmap on the added memory"
+add_and_online --memmap-on-memory
+on_drop=$free_drop
+vmemmap_pages=$(awk 'NR > 1 { n += $6 } END { print n + 0 }' $D/ranges)
+per_block=$((vmemmap_pages / blocks))
+say "Free memory dropped by $on_drop kB while adding: the memmap did not come from it. The module found $vmemmap_pages memmap pages inside the added range, $per_block per block: $((per_block * 4096 / (BLOCK / 4096))) bytes of struct page per 4 KiB page."
+fact "memmap=on: free memory drops by less than one block's memmap at add ($on_drop kB)" \
+	test "$on_drop" -lt $((per_block * 4))
+fact "memmap=on: each block hosts its own memmap ($per_block pages, 2 MiB per 128 MiB)" \
+	test "$per_block" = $((BLOCK / 4096 * 64 / 4096))
+say "Online, MemTotal grew by $total_growth kB: $((total_growth / blocks / 1024))M per $((BLOCK >> 20))M block, because the memmap pages inside each block are not handed to the page allocator."
+fact "memmap=on: MemTotal grows by block size minus memmap per block" \
+	test "$total_growth" = $((blocks * (BLOCK / 1024 - per_block * 4)))
+run "hplab remove $g --all"
+
+step "The same with the memmap allocated from online memory"
+add_and_online ""
+off_drop=$free_drop
+say "Free memory dropped by $off_drop kB at add: $(((off_drop - on_drop) / blocks)) kB per block more than with memmap_on_memory, the memmap taken from memory that was already online. Online, MemTotal grew by $total_growth kB, all of each block."
+fact "memmap=off: the add costs 2048 kB of online memory per block (+-1M), measured $((off_drop - on_drop)) kB" \
+	test $((off_drop - on_drop)) -ge $((blocks * 2048 - 1024)) -a $((off_drop - on_drop)) -le $((blocks * 2048 + 1024))
+fact "memmap=off: MemTotal grows by the whole block size" \
+	test "$total_growth" = $((blocks * BLOCK / 1024))
+run "hplab remove $g --all"
+
+step "Why it matters"
+say "Hot-adding memory to a machine that is short of memory (a balloon driver, a VM being resized because it is about to run out) needs 2M of free memory per 128M added, before the new memory can be used: if free memory runs out first, the add fails or the OOM killer runs. With memmap_on_memory the add costs almost nothing. The price: those pages of the block are never usable memory, and the memmap of the block lives on the block itself (it can only be removed in the granularity it was added in: see the remove-granularity demo)."
+demo_finish

@@ -1,0 +1,59 @@
+#!/bin/sh
+# offline-failure: a remove that cannot offline its memory fails, and nothing is lost.
+# boot: memory_hotplug.memmap_on_memory=1
+. "$(dirname "$0")/lib.sh"
+demo_setup
+INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
+
+# The kernel's view, to compare before and after a failed remove.
+kernel_view() {
+	grep hotplug_lab /proc/iomem
+	for b in $MEM/memory*; do echo "$b $(cat "$b/state")"; done
+	meminfo MemTotal
+}
+
+step "Memory the kernel itself holds cannot be offlined"
+say "Offlining migrates every page away. Pages the kernel allocated for itself cannot move, and they land in kernel zones. One example: the memmap of memory added without memmap_on_memory is allocated from online memory. Put a kernel-zone block of ours in the way and see."
+d=$(hplab group create dynamic 128M)
+run "hplab add $d $(hex $START) 256M"
+run "hplab online $(hex $START) 128M --zone=movable"
+run "hplab online $(hex $((START + BLOCK))) 128M --zone=kernel"
+run "hplab add $d $(hex $((START + 2 * BLOCK))) 128M"
+before=$(kernel_view)
+run "hplab remove $d $(hex $START) 256M"
+after=$(kernel_view)
+if [ -d "$(block_dir $START)" ]; then
+	say "The remove failed with EBUSY: the kernel-zone block holds pages that cannot move (the memmap of the third block, or other kernel allocations). hotplug_lab had offlined the first block already; it put it back online, movable, before it gave up."
+	fact "nothing was lost: /proc/iomem, every block's state and MemTotal are as before" \
+		test "$before" = "$after"
+	fact "the block offlined first is online movable again" \
+		grep -qx Movable "$(block_dir $START)/valid_zones"
+else
+	say "This time the kernel could empty the kernel-zone block, and the remove went through."
+fi
+run "hplab remove $d $(hex $((START + 2 * BLOCK))) 128M"
+say "The third block and its memmap are gone. The kernel-zone block may still hold other kernel allocations; memory you want to unplug again belongs in ZONE_MOVABLE."
+
+step "The same, on purpose: memory-notifier-error-inject"
+if [ -n "${HPLAB_INJECT_DIR:-}" ] || [ -r /modules/memory-notifier-error-inject.ko ]; then
+	insmod "${HPLAB_INJECT_DIR:-/modules}/notifier-error-inject.ko" 2> /dev/null
+	insmod "${HPLAB_INJECT_DIR:-/modules}/memory-notifier-error-inject.ko" 2> /dev/null
+else
+	modprobe memory-notifier-error-inject 2> /dev/null
+fi
+if [ ! -w "$INJECT" ]; then
+	say "memory-notifier-error-inject is not available here: skipped."
+	exit $FAILED
+fi
+say "The kernel's fault injection module makes every MEM_GOING_OFFLINE notification fail with the errno we write."
+s=$(hplab group create static 256M)
+run "hplab add $s $(hex $((START + 4 * BLOCK))) 256M --memmap-on-memory --online=movable"
+run "echo -16 > $INJECT"
+before=$(kernel_view)
+run "hplab remove $s --all"
+after=$(kernel_view)
+fact "remove fails while offlining fails, and nothing is lost" test "$before" = "$after"
+run "echo 0 > $INJECT"
+run "hplab remove $s --all"
+fact "once offlining works again, the remove goes through" test ! -d "$(block_dir $((START + 4 * BLOCK)))"
+exit $FAILED

@@ -1,0 +1,48 @@
+#!/bin/sh
+# remove-granularity: memmap-on-memory memory and removing it in another granularity.
+# boot: memory_hotplug.memmap_on_memory=1
+. "$(dirname "$0")/lib.sh"
+demo_setup
+
+step "Memory whose memmap lives on itself"
+say "With memmap_on_memory the struct pages of a block sit at the start of that block. Removing part of such memory would pull the memory out from under struct pages that are still in use, so the kernel has to know how the memmap was laid out when the memory was added."
+run "hplab granularity"
+g=$(hplab group create static 256M)
+run "hplab add $g $(hex $START) 256M --memmap-on-memory"
+run "hplab blocks"
+if kernel_multi_block; then
+	say "Linux $(uname -r) is 6.8 or later: one add of 256M gave every block its own altmap (its own memmap at its own start), so the add went to the kernel in one call."
+	fact "6.8+: one add_memory_driver_managed() call for 256M with memmap_on_memory" \
+		test "$(grep -c 'System RAM (hotplug_lab)' /proc/iomem)" = 1
+else
+	say "Linux $(uname -r) is older than 6.8: it self-hosts the memmap only for an add of exactly one block, so hotplug_lab added the 256M block by block."
+	fact "before 6.8: one add per block with memmap_on_memory" \
+		test "$(grep -c 'System RAM (hotplug_lab)' /proc/iomem)" = 2
+fi
+
+step "The module's rule: memory goes in the pieces it came in"
+run "hplab remove $g $(hex $START) 128M"
+fact "the module refuses to remove 128M of the 256M" test -d "$(block_dir $START)"
+
+step "Let the kernel judge"
+say "With check=kernel hotplug_lab passes the request to offline_and_remove_memory() unchanged."
+run "hplab granularity --check=kernel"
+dmesg -c > /dev/null 2>&1
+if kernel_multi_block; then
+	run "hplab remove $g $(hex $START) 128M"
+	say "The kernel removed one block of a two-block add: each block carries its own altmap since 6.8 (commit 'mm/memory_hotplug: split memmap_on_memory requests across memblocks'), so removing one block frees exactly that block's memmap. The resource in /proc/iomem was trimmed to the block that is left."
+	run "grep -A2 'hotplug_lab region' /proc/iomem"
+	fact "6.8+: the kernel removes one block of a memmap_on_memory add" \
+		test ! -d "$(block_dir $START)" -a -d "$(block_dir $((START + BLOCK)))"
+else
+	run "hplab remove $g $(hex $START) 256M"
+	run "dmesg | grep 'wrong granularity'"
+	say "Two single-block adds removed in one call: the kernel refuses, because before 6.8 try_remove_memory() only knows how to free the memmap of memory_hotplug.memmap_on_memory memory one block at a time ('Refuse to remove ... wrong granularity'). offline_and_remove_memory() put everything back as it was."
+	fact "before 6.8: the kernel refuses with 'wrong granularity' in dmesg" \
+		sh -c "dmesg | grep -q 'Refuse to remove.*wrong granularity'"
+	fact "... and both blocks are still there" \
+		test -d "$(block_dir $START)" -a -d "$(block_dir $((START + BLOCK)))"
+fi
+run "hplab granularity --check=module"
+say "What the LKML discussion of 'mm,memory_hotplug: Allocate memmap from the added memory range' (2019) settled on: remove memmap_on_memory memory in the granularity it was added in. 6.8 made that granularity a block for every such add."
+demo_finish
