@@ -101,6 +101,4 @@ demo: deps
 	tests/demo.sh $(DEMO_KERNEL) $(DEMO)
 
 demo-list:
-	@for f in demos/*.sh; do \
-		[ "$$f" = demos/lib.sh ] || sed -n '2s/^# //p' "$$f"; \
-	done
+	@for f in demos/*.sh; do sed -n '2s/^# //p' "$$f"; done

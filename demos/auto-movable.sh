@@ -1,7 +1,7 @@
 #!/bin/sh
 # auto-movable: how the auto-movable online policy picks zones per group.
 # boot: memory_hotplug.memmap_on_memory=1 memory_hotplug.online_policy=auto-movable
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 P=/sys/module/memory_hotplug/parameters
 

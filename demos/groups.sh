@@ -1,7 +1,7 @@
 #!/bin/sh
 # groups: static memory groups (like a DIMM) and dynamic ones (like virtio-mem).
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 
 # reject WHAT COMMAND...: run a command the module must refuse, show why

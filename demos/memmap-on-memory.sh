@@ -1,7 +1,7 @@
 #!/bin/sh
 # memmap-on-memory: where the struct pages of hot-added memory live.
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 SIZE=$((4 * BLOCK))
 blocks=$((SIZE / BLOCK))

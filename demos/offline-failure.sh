@@ -1,7 +1,7 @@
 #!/bin/sh
 # offline-failure: a remove that cannot offline its memory fails, and nothing is lost.
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # remove-granularity: memmap-on-memory memory and removing it in another granularity.
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 
 step "Memory whose memmap lives on itself"

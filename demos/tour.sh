@@ -1,7 +1,7 @@
 #!/bin/sh
 # tour: the short tour: claim, add with memmap_on_memory, look, remove in the wrong granularity, remove.
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 
 step "What the module and the kernel say before anything happens"

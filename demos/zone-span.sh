@@ -1,7 +1,7 @@
 #!/bin/sh
 # zone-span: what online, offline and remove do to a zone's spanned, present and managed pages.
 # boot: memory_hotplug.memmap_on_memory=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/demo.sh"
 demo_setup
 
 # movable FIELD: a field of the Movable zone of node 0 in /proc/zoneinfo

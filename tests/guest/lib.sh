@@ -4,6 +4,8 @@
 # scripts of one boot. Tests assert what the kernel reports (/proc/iomem,
 # /sys/devices/system/memory, /proc/meminfo, dmesg), not only the module.
 
+. /demos/lib/measure.sh
+
 HPLAB=/sys/kernel/debug/hotplug_lab
 MEMORY=/sys/devices/system/memory
 BLOCK=$((0x$(cat $MEMORY/block_size_bytes)))
@@ -36,10 +38,6 @@ skip() {
 
 diag() {
 	echo "$*" | sed 's/^/# /'
-}
-
-hex() {
-	printf '%#x' "$1"
 }
 
 # write FILE TEXT: one write() of TEXT to a debugfs file
@@ -110,17 +108,6 @@ iomem_has() {
 	grep -q "^ *$(printf '%08x-%08x' "$1" "$2") : $3\$" /proc/iomem
 }
 
-meminfo() {
-	awk -v key="$1:" '$1 == key { print $2 }' /proc/meminfo
-}
-
-# Free memory in kB: MemFree plus the pages cached on per-cpu lists, which
-# MemFree leaves out. Order-9 pages, like a 2M memmap freed by a remove,
-# wait there and are handed to the next add without MemFree moving.
-free_kb() {
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	echo $(($(meminfo MemFree) + pcp * 4))
-}
 
 # The module's ranges, /proc/iomem and the memory block devices all agree.
 kernel_matches_module() {

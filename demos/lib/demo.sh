@@ -8,6 +8,8 @@
 # arguments and a reserved range at HPLAB_START (default 0x40000000, 1G).
 # --step pauses between steps when run on a terminal.
 
+. "$(dirname "$0")/lib/measure.sh"
+
 DEMO=$(basename "$0" .sh)
 D=/sys/kernel/debug/hotplug_lab
 MEM=/sys/devices/system/memory
@@ -47,20 +49,6 @@ fact() {
 		echo "not ok - $DEMO: $fact_desc"
 		FAILED=1
 	fi
-}
-
-hex() {
-	printf '%#x' "$1"
-}
-
-meminfo() {
-	awk -v key="$1:" '$1 == key { print $2 }' /proc/meminfo
-}
-
-# Free memory in kB, MemFree plus the per-cpu page lists MemFree leaves out
-# (a freed 2M memmap waits there for the next add).
-free_kb() {
-	echo $(($(meminfo MemFree) + 4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
 }
 
 block_dir() {
