@@ -19,7 +19,7 @@
  * offline chunks one by one; removing offline memory does not fail. The
  * one thing that can break this is another process onlining a block
  * between the two phases: then that chunk and the ones after it stay
- * added, and the remove reports what it removed.
+ * added, are put back online as they were, and the remove fails.
  *
  * Remove, check=kernel: one offline_and_remove_memory() over exactly the
  * request, so the kernel's own granularity check decides. The module still
@@ -254,6 +254,32 @@ static const char *hplab_remove_error_reason(int err)
 	return "offline_and_remove_memory() failed: see dmesg; nothing was removed";
 }
 
+static bool hplab_chunk_requested(const struct hplab_chunk *chunk,
+				  const struct hplab_group *group, u64 start,
+				  u64 end)
+{
+	return chunk->group == group && hplab_chunk_in(chunk, start, end);
+}
+
+/*
+ * Put the blocks of the requested chunks from @chunk on, up to @until (or
+ * the end of the list), back into the states hplab_offline_blocks() saved.
+ */
+static void hplab_restore_chunks(struct hplab_chunk *chunk,
+				 const struct hplab_chunk *until,
+				 const struct hplab_group *group, u64 start,
+				 u64 end, const enum hplab_block_state *saved)
+{
+	list_for_each_entry_from(chunk, &hplab.chunks, list) {
+		if (chunk == until)
+			break;
+		if (!hplab_chunk_requested(chunk, group, start, end))
+			continue;
+		hplab_restore_blocks(chunk->start, chunk->size, saved);
+		saved += div64_u64(chunk->size, memory_block_size_bytes());
+	}
+}
+
 /*
  * Remove the chunks of @group that lie in [@start, @end), all or nothing
  * (see the comment at the top of this file).
@@ -262,24 +288,21 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
+	struct hplab_chunk *chunk, *next, *first = NULL;
 	enum hplab_block_state *saved, *pos;
-	struct hplab_chunk *chunk, *next, *failed = NULL;
 	unsigned long nr_chunks = 0, nr_blocks = 0;
 	int ret = 0;
 
 	list_for_each_entry(chunk, &hplab.chunks, list) {
-		if (chunk->group == group && hplab_chunk_in(chunk, start, end)) {
+		if (hplab_chunk_requested(chunk, group, start, end)) {
+			first = first ?: chunk;
 			nr_chunks++;
 			nr_blocks += div64_u64(chunk->size, block_size);
 		}
 	}
 
 	if (nr_chunks == 1) {
-		list_for_each_entry(chunk, &hplab.chunks, list)
-			if (chunk->group == group &&
-			    hplab_chunk_in(chunk, start, end))
-				break;
-		ret = hplab_remove_chunk(chunk);
+		ret = hplab_remove_chunk(first);
 		if (ret)
 			*why = hplab_remove_error_reason(ret);
 		return ret;
@@ -290,40 +313,36 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 		return hplab_reject(why, -ENOMEM, "out of memory");
 
 	pos = saved;
-	list_for_each_entry(chunk, &hplab.chunks, list) {
-		if (chunk->group != group || !hplab_chunk_in(chunk, start, end))
+	chunk = first;
+	list_for_each_entry_from(chunk, &hplab.chunks, list) {
+		if (!hplab_chunk_requested(chunk, group, start, end))
 			continue;
 		ret = hplab_offline_blocks(chunk->start, chunk->size, pos);
 		if (ret) {
-			failed = chunk;
-			break;
+			hplab_restore_chunks(first, chunk, group, start, end,
+					     saved);
+			*why = hplab_remove_error_reason(ret);
+			goto out_free;
 		}
 		pos += div64_u64(chunk->size, block_size);
 	}
-	if (failed) {
-		pos = saved;
-		list_for_each_entry(chunk, &hplab.chunks, list) {
-			if (chunk == failed)
-				break;
-			if (chunk->group != group ||
-			    !hplab_chunk_in(chunk, start, end))
-				continue;
-			hplab_restore_blocks(chunk->start, chunk->size, pos);
-			pos += div64_u64(chunk->size, block_size);
-		}
-		*why = hplab_remove_error_reason(ret);
-		goto out_free;
-	}
 
-	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
-		if (chunk->group != group || !hplab_chunk_in(chunk, start, end))
+	pos = saved;
+	chunk = first;
+	list_for_each_entry_safe_from(chunk, next, &hplab.chunks, list) {
+		unsigned long chunk_blocks = div64_u64(chunk->size, block_size);
+
+		if (!hplab_chunk_requested(chunk, group, start, end))
 			continue;
 		ret = hplab_remove_chunk(chunk);
 		if (ret) {
+			hplab_restore_chunks(chunk, NULL, group, start, end, pos);
 			hplab_reject(why, ret,
-				     "a block was onlined again while the remove ran: memory before it was removed, the rest stays added (see the ranges file)");
+				     "a block was onlined again while the remove ran: memory before it was removed, the rest is back as it was (see the ranges file)");
 			break;
 		}
+		/* @chunk is freed now. */
+		pos += chunk_blocks;
 	}
 out_free:
 	kfree(saved);
