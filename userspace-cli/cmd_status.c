@@ -90,6 +90,16 @@ static char *hplab_region_string(const struct hplab_ctx *ctx,
 	return text;
 }
 
+static bool hplab_has_reserved_range(const struct hplab_ctx *ctx)
+{
+	struct hplab_candidate *list;
+	size_t nr = 0;
+
+	if (!hplab_reserved_candidates(ctx, hplab_block_size(ctx), &list, &nr))
+		free(list);
+	return nr > 0;
+}
+
 int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_view view;
@@ -148,7 +158,9 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 		w += snprintf(warnings + w, 1024 - w, "hotplug_lab is not loaded (modprobe hotplug_lab); ");
 	if (!param || param[0] == 'N')
 		w += snprintf(warnings + w, 1024 - w, "memmap_on_memory is off: boot with memory_hotplug.memmap_on_memory=1; ");
-	if (loaded && !view.has_region)
+	if (!hplab_has_reserved_range(ctx))
+		w += snprintf(warnings + w, 1024 - w, "no reserved range in /proc/iomem: boot with memmap=<size>$<start> (hplab doctor); ");
+	else if (loaded && !view.has_region)
 		w += snprintf(warnings + w, 1024 - w, "no region is claimed: hplab region candidates; ");
 	if (!*ctx->sysroot && geteuid() != 0)
 		w += snprintf(warnings + w, 1024 - w, "not root: the debugfs files are root-only; ");

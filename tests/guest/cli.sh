@@ -36,11 +36,17 @@ blocks_match_sysfs() {
 	done
 }
 check "hplab blocks --json matches /sys/devices/system/memory" blocks_match_sysfs
-if command -v lsmem > /dev/null; then
-	check "hplab blocks agrees with lsmem" sh -c "lsmem -b -o RANGE,STATE | grep -q '0x0000000040000000-0x0000000047ffffff online'"
-else
-	skip "hplab blocks agrees with lsmem" "no lsmem in the guest (busybox)"
-fi
+# util-linux lsmem, one line per block: "<block> <state> <zones>"
+blocks_match_lsmem() {
+	lsmem -a -n -o BLOCK,STATE,ZONES > /tmp/lsmem || return 1
+	# For an offline block lsmem lists the zones it could go to, hplab "-".
+	for b in 8 9 10; do
+		want=$(awk -v b=$b '$1 == b { print $2, ($2 == "online" ? $3 : "-") }' /tmp/lsmem)
+		got=$(hplab blocks | awk -v b=$b '$1 == b { print $3, $4 }')
+		[ "$got" = "$want" ] || { diag "block $b: hplab '$got', lsmem '$want'"; return 1; }
+	done
+}
+check "hplab blocks agrees with util-linux lsmem on state and zone" blocks_match_lsmem
 check "hplab blocks -b shows the vmemmap pages the module measured" \
 	sh -c "hplab blocks | grep -q '^ *8 0x40000000-0x47ffffff online *Movable *0 *$g *512 '"
 status_matches() {

@@ -61,14 +61,16 @@ for ko in notifier-error-inject memory-notifier-error-inject; do
 	src=$(find "/lib/modules/$release/kernel/lib" -name "$ko.ko*" | head -n 1)
 	[ -z "$src" ] || copy_module "$src" "$root/modules/$ko.ko"
 done
-# The CLI with the shared libraries it needs (Debian has no static libsmartcols).
-if [ -x "$top/userspace-cli/hplab" ]; then
-	cp "$top/userspace-cli/hplab" "$root/bin/hplab"
-	for lib in $(ldd "$top/userspace-cli/hplab" | grep -o '/[^ ]*'); do
+# The CLI, and util-linux's lsmem to compare it with, with the shared
+# libraries they need (Debian has no static libsmartcols).
+for program in "$top/userspace-cli/hplab" /usr/bin/lsmem; do
+	[ -x "$program" ] || continue
+	cp "$program" "$root/bin/"
+	for lib in $(ldd "$program" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
-fi
+done
 cp "$top"/tests/guest/*.sh "$root/tests/"
 cp -r "$top/demos" "$root/demos"
 : > "$root/tests/list"
