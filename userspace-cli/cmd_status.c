@@ -4,6 +4,7 @@
  * and what to change before memory hotplug can be tried.
  */
 #define _GNU_SOURCE
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,38 +226,53 @@ static void hplab_doctor_reserved(struct hplab_doctor *doc, uint64_t block_size)
 	free(list);
 }
 
+/* A udev rule for the memory subsystem that writes "online". */
+static bool hplab_rule_onlines_memory(const char *text)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		char *rule = strndup(line, end ? (size_t)(end - line) : strlen(line));
+		bool onlines = rule && strstr(rule, "SUBSYSTEM==\"memory\"") &&
+			       strstr(rule, "=\"online");
+
+		free(rule);
+		if (onlines)
+			return true;
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 				      size_t len)
 {
 	static const char *const dirs[] = { _PATH_UDEV_RULES, _PATH_UDEV_RULES_ETC };
 	bool found = false;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < 2; i++) {
-		char *cmd, *dir = hplab_path(ctx, "%s", dirs[i]);
-		FILE *pipe;
+	for (i = 0; i < 2 && !found; i++) {
+		char *pattern = hplab_path(ctx, "%s/*.rules", dirs[i]);
+		size_t root = strlen(ctx->sysroot);
+		glob_t rules;
 
-		if (asprintf(&cmd, "grep -ls 'SUBSYSTEM==\"memory\".*online' '%s'/*.rules 2>/dev/null",
-			     dir) < 0) {
-			free(dir);
+		if (glob(pattern, 0, NULL, &rules)) {
+			free(pattern);
 			continue;
 		}
-		free(dir);
-		pipe = popen(cmd, "r");
-		free(cmd);
-		if (!pipe)
-			continue;
-		if (fgets(which, len, pipe)) {
-			size_t root = strlen(ctx->sysroot);
+		free(pattern);
+		for (j = 0; j < rules.gl_pathc && !found; j++) {
+			/* Read it as a path on the box, not below --sysroot. */
+			char *text = hplab_read(ctx, rules.gl_pathv[j] + root);
 
-			/* Name the rule as it is on the box, not below --sysroot. */
-			which[strcspn(which, "\n")] = '\0';
-			memmove(which, which + root, strlen(which + root) + 1);
-			found = true;
+			if (text && hplab_rule_onlines_memory(text)) {
+				snprintf(which, len, "%s", rules.gl_pathv[j] + root);
+				found = true;
+			}
+			free(text);
 		}
-		pclose(pipe);
-		if (found)
-			break;
+		globfree(&rules);
 	}
 	return found;
 }
