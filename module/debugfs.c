@@ -27,7 +27,7 @@
  * struct hplab_file - one debugfs file
  * @name: file name
  * @mode: permissions
- * @show: prints the file's content, NULL for a write-only file
+ * @show: prints the file's content
  * @store: acts on the words written, NULL for a read-only file; returns
  *	0 or a negative errno with the reason in @why
  */
@@ -227,12 +227,23 @@ static void hplab_info_show(struct seq_file *m)
 	seq_printf(m, "check: %s\n", hplab_check_name());
 }
 
+/* Reading a file that only acts on writes shows what it accepts. */
+static void hplab_add_show(struct seq_file *m)
+{
+	seq_puts(m, "<group-id> <start> <size> [memmap=on|off]\n");
+}
+
+static void hplab_remove_show(struct seq_file *m)
+{
+	seq_puts(m, "<group-id> <start> <size>\n<group-id> all\n");
+}
+
 static const struct hplab_file hplab_files[] = {
 	{ "info",	 0400, hplab_info_show,	       NULL },
 	{ "region",	 0600, hplab_region_show,      hplab_region_store },
 	{ "groups",	 0600, hplab_groups_show,      hplab_groups_store },
-	{ "add",	 0200, NULL,		       hplab_add_store },
-	{ "remove",	 0200, NULL,		       hplab_remove_store },
+	{ "add",	 0600, hplab_add_show,	       hplab_add_store },
+	{ "remove",	 0600, hplab_remove_show,      hplab_remove_store },
 	{ "granularity", 0600, hplab_granularity_show, hplab_granularity_store },
 	{ "ranges",	 0400, hplab_ranges_show,      NULL },
 	{ "events",	 0400, hplab_events_show,      NULL },
@@ -330,12 +341,6 @@ static const struct file_operations hplab_fops = {
 	.release = single_release,
 };
 
-static const struct file_operations hplab_write_only_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
-	.write = hplab_write,
-};
-
 /**
  * hplab_debugfs_init() - create /sys/kernel/debug/hotplug_lab/
  *
@@ -350,8 +355,7 @@ int hplab_debugfs_init(void)
 		return -ENODEV;
 	for (def = hplab_files; def < hplab_files + ARRAY_SIZE(hplab_files); def++)
 		debugfs_create_file(def->name, def->mode, hplab_debugfs_dir,
-				    (void *)def, def->show ? &hplab_fops :
-							     &hplab_write_only_fops);
+				    (void *)def, &hplab_fops);
 	return 0;
 }
 

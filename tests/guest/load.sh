@@ -5,7 +5,7 @@
 check "insmod succeeds" load_module
 files_ok() {
 	for f in info:-r-------- region:-rw------- groups:-rw------- \
-		add:--w------- remove:--w------- granularity:-rw------- \
+		add:-rw------- remove:-rw------- granularity:-rw------- \
 		ranges:-r-------- events:-r--------; do
 		mode=$(ls -l "$HPLAB/${f%%:*}" | cut -c1-10)
 		[ "$mode" = "${f#*:}" ] || { diag "$f is $mode"; return 1; }
