@@ -45,6 +45,7 @@ step "A dynamic group decides unit by unit"
 run "echo $ratio > $P/auto_movable_ratio"
 d=$(hplab group create dynamic 256M)
 run "hplab add $d $(hex $((START + 0x20000000))) 512M"
+run "cat $(block_dir $((START + 0x20000000)))/valid_zones $(block_dir $((START + 0x30000000)))/valid_zones"
 run "hplab online $(hex $((START + 0x20000000))) 512M"
 run "hplab blocks"
 same_zone() {

@@ -24,6 +24,8 @@ add_and_online() {
 	total_growth=$((total_after - total_before))
 }
 
+say "Free memory below is MemFree plus the pages waiting on the per-cpu page lists (/proc/zoneinfo 'count:'). MemFree alone leaves those out, and a 2M memmap freed by an earlier remove waits there, to be handed to the next add without MemFree moving at all."
+
 step "Add $((SIZE >> 20))M with the memmap on the added memory"
 add_and_online --memmap-on-memory
 on_drop=$free_drop
