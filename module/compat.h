@@ -2,9 +2,10 @@
 /*
  * Kernel differences hotplug_lab has to live with, in one place.
  *
- * HPLAB_HAVE_* macros come from probes of the kernel headers run by Kbuild
- * (see the top-level Kbuild file), so no LINUX_VERSION_CODE checks are
- * needed: a distribution kernel with a backport gets the right answer.
+ * HPLAB_HAVE_* macros come from compile tests against the kernel headers
+ * run by Kbuild (see the top-level Kbuild file), so no LINUX_VERSION_CODE
+ * checks are needed: a distribution kernel with a backport gets the right
+ * answer.
  */
 #ifndef _HOTPLUG_LAB_COMPAT_H
 #define _HOTPLUG_LAB_COMPAT_H
