@@ -184,8 +184,19 @@ int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_REJECTED;
 	/* The new group is the last row: tell its id. */
 	if (!hplab_view_load(ctx, &view)) {
-		if (view.nr_groups)
-			printf("%d\n", view.groups[view.nr_groups - 1].id);
+		if (view.nr_groups) {
+			struct libscols_table *table;
+			char id[16];
+
+			snprintf(id, sizeof(id), "%d", view.groups[view.nr_groups - 1].id);
+			if (ctx->json) {
+				table = hplab_table_new(ctx, "group", group_columns, 1);
+				hplab_table_add(table, id);
+				hplab_table_print(table);
+			} else {
+				puts(id);
+			}
+		}
 		hplab_view_free(&view);
 	}
 	return HPLAB_EXIT_OK;
