@@ -6,7 +6,7 @@
 set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
-gzip sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64"
+gzip perl openssl sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64"
 
 missing=""
 for p in $packages; do
