@@ -27,14 +27,14 @@
  * struct hplab_file - one debugfs file
  * @name: file name
  * @mode: permissions
- * @show: prints the file's content
+ * @show: prints the file's content; returns 0 or a negative errno
  * @store: acts on the words written, NULL for a read-only file; returns
  *	0 or a negative errno with the reason in @why
  */
 struct hplab_file {
 	const char *name;
 	umode_t mode;
-	void (*show)(struct seq_file *m);
+	int (*show)(struct seq_file *m);
 	int (*store)(char **words, int nr_words, const char **why);
 };
 
@@ -210,7 +210,7 @@ static int hplab_granularity_store(char **words, int nr_words,
 	return hplab_set_granularity(mgid, bytes, why);
 }
 
-static void hplab_info_show(struct seq_file *m)
+static int hplab_info_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 	unsigned int nr_groups = 0;
@@ -225,17 +225,20 @@ static void hplab_info_show(struct seq_file *m)
 	seq_printf(m, "groups: %u\n", nr_groups);
 	seq_printf(m, "added: %#llx\n", hplab_added_bytes());
 	seq_printf(m, "check: %s\n", hplab_check_name());
+	return 0;
 }
 
 /* Reading a file that only acts on writes shows what it accepts. */
-static void hplab_add_show(struct seq_file *m)
+static int hplab_add_show(struct seq_file *m)
 {
 	seq_puts(m, "<group-id> <start> <size> [memmap=on|off]\n");
+	return 0;
 }
 
-static void hplab_remove_show(struct seq_file *m)
+static int hplab_remove_show(struct seq_file *m)
 {
 	seq_puts(m, "<group-id> <start> <size>\n<group-id> all\n");
+	return 0;
 }
 
 static const struct hplab_file hplab_files[] = {
@@ -253,10 +256,12 @@ static int hplab_show(struct seq_file *m, void *unused)
 {
 	const struct hplab_file *def = m->private;
 
+	int ret;
+
 	mutex_lock(&hplab.lock);
-	def->show(m);
+	ret = def->show(m);
 	mutex_unlock(&hplab.lock);
-	return 0;
+	return ret;
 }
 
 static int hplab_open(struct inode *inode, struct file *file)

@@ -49,12 +49,15 @@ void hplab_event_log(const char *op, const char *args, int err,
 /**
  * hplab_events_show() - print the ring, oldest event first
  * @m: seq_file to print to
+ *
+ * Return: 0.
  */
-void hplab_events_show(struct seq_file *m)
+int hplab_events_show(struct seq_file *m)
 {
 	u64 seq = hplab_events.seq > HPLAB_NR_EVENTS ?
 		  hplab_events.seq - HPLAB_NR_EVENTS : 0;
 
 	for (; seq < hplab_events.seq; seq++)
 		seq_printf(m, "%s\n", hplab_events.text[seq % HPLAB_NR_EVENTS]);
+	return 0;
 }

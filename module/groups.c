@@ -132,8 +132,10 @@ void hplab_groups_destroy(void)
 /**
  * hplab_groups_show() - print a header and one row per group
  * @m: seq_file to print to
+ *
+ * Return: 0.
  */
-void hplab_groups_show(struct seq_file *m)
+int hplab_groups_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 
@@ -142,4 +144,5 @@ void hplab_groups_show(struct seq_file *m)
 		seq_printf(m, "%d %s %d %#llx %#llx\n", group->mgid,
 			   group->dynamic ? "dynamic" : "static", group->nid,
 			   group->size, group->added);
+	return 0;
 }

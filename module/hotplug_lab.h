@@ -113,14 +113,14 @@ static inline int hplab_reject(const char **why, int err, const char *reason)
 int hplab_region_claim(u64 start, u64 size, const char **why);
 int hplab_region_release(const char **why);
 bool hplab_region_contains(u64 start, u64 size);
-void hplab_region_show(struct seq_file *m);
+int hplab_region_show(struct seq_file *m);
 
 /* groups.c */
 int hplab_group_create(bool dynamic, u64 size, int nid, const char **why);
 int hplab_group_delete(int mgid, const char **why);
 struct hplab_group *hplab_group_find(int mgid);
 void hplab_groups_destroy(void);
-void hplab_groups_show(struct seq_file *m);
+int hplab_groups_show(struct seq_file *m);
 
 /* plug.c */
 int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
@@ -131,8 +131,8 @@ int hplab_set_granularity(int mgid, u64 bytes, const char **why);
 u64 hplab_added_bytes(void);
 const char *hplab_check_name(void);
 void hplab_limits_show(struct seq_file *m);
-void hplab_granularity_show(struct seq_file *m);
-void hplab_ranges_show(struct seq_file *m);
+int hplab_granularity_show(struct seq_file *m);
+int hplab_ranges_show(struct seq_file *m);
 
 /* blocks.c */
 enum hplab_block_state {
@@ -151,7 +151,7 @@ ssize_t hplab_read_kernel_file(const char *path, char *buf, size_t len);
 /* events.c */
 void hplab_event_log(const char *op, const char *args, int err,
 		     const char *why);
-void hplab_events_show(struct seq_file *m);
+int hplab_events_show(struct seq_file *m);
 
 /* debugfs.c */
 int hplab_debugfs_init(void);

@@ -612,8 +612,10 @@ void hplab_limits_show(struct seq_file *m)
 /**
  * hplab_granularity_show() - print the kernel's limits and each group's rules
  * @m: seq_file to print to
+ *
+ * Return: 0.
  */
-void hplab_granularity_show(struct seq_file *m)
+int hplab_granularity_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 
@@ -632,6 +634,7 @@ void hplab_granularity_show(struct seq_file *m)
 		else
 			seq_puts(m, " whole-group\n");
 	}
+	return 0;
 }
 
 /**
@@ -639,9 +642,13 @@ void hplab_granularity_show(struct seq_file *m)
  * @m: seq_file to print to
  *
  * The blocks column has one letter per memory block: '-' offline,
- * 'k' online in a kernel zone, 'm' online movable.
+ * 'k' online in a kernel zone, 'm' online movable. Each block's state is
+ * read once, so that the state column always agrees with the letters even
+ * while blocks are onlined or offlined through sysfs.
+ *
+ * Return: 0, or -ENOMEM.
  */
-void hplab_ranges_show(struct seq_file *m)
+int hplab_ranges_show(struct seq_file *m)
 {
 	static const char letter[] = {
 		[HPLAB_BLOCK_OFFLINE] = '-',
@@ -650,25 +657,31 @@ void hplab_ranges_show(struct seq_file *m)
 	};
 	const u64 block_size = memory_block_size_bytes();
 	struct hplab_chunk *chunk;
-	unsigned int online;
-	u64 addr;
+	unsigned long i, nr_blocks, online;
+	char *blocks;
 
 	seq_puts(m, "group start end size memmap vmemmap_pages state blocks\n");
 	list_for_each_entry(chunk, &hplab.chunks, list) {
-		seq_printf(m, "%d %#llx %#llx %#llx %s %lu ", chunk->group->mgid,
-			   chunk->start, hplab_chunk_end(chunk) - 1, chunk->size,
-			   chunk->vmemmap_pages ? "on" : "off",
-			   chunk->vmemmap_pages);
+		nr_blocks = div64_u64(chunk->size, block_size);
+		blocks = kmalloc(nr_blocks + 1, GFP_KERNEL);
+		if (!blocks)
+			return -ENOMEM;
 		online = 0;
-		for (addr = chunk->start; addr < hplab_chunk_end(chunk);
-		     addr += block_size)
-			online += hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE;
-		seq_printf(m, "%s ", !online ? "offline" :
-			   online == div64_u64(chunk->size, block_size) ?
-			   "online" : "partial");
-		for (addr = chunk->start; addr < hplab_chunk_end(chunk);
-		     addr += block_size)
-			seq_putc(m, letter[hplab_block_state(addr)]);
-		seq_putc(m, '\n');
+		for (i = 0; i < nr_blocks; i++) {
+			enum hplab_block_state state =
+				hplab_block_state(chunk->start + i * block_size);
+
+			blocks[i] = letter[state];
+			online += state != HPLAB_BLOCK_OFFLINE;
+		}
+		blocks[nr_blocks] = '\0';
+		seq_printf(m, "%d %#llx %#llx %#llx %s %lu %s %s\n",
+			   chunk->group->mgid, chunk->start,
+			   hplab_chunk_end(chunk) - 1, chunk->size,
+			   chunk->vmemmap_pages ? "on" : "off",
+			   chunk->vmemmap_pages, !online ? "offline" :
+			   online == nr_blocks ? "online" : "partial", blocks);
+		kfree(blocks);
 	}
+	return 0;
 }

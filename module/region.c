@@ -134,8 +134,10 @@ bool hplab_region_contains(u64 start, u64 size)
 /**
  * hplab_region_show() - print the region as "<start>-<end> <size>"
  * @m: seq_file to print to
+ *
+ * Return: 0.
  */
-void hplab_region_show(struct seq_file *m)
+int hplab_region_show(struct seq_file *m)
 {
 	struct resource *res = hplab.region;
 
@@ -144,4 +146,5 @@ void hplab_region_show(struct seq_file *m)
 	else
 		seq_printf(m, "%#llx-%#llx %#llx\n", (u64)res->start,
 			   (u64)res->end, (u64)resource_size(res));
+	return 0;
 }
