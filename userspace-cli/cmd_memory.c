@@ -234,7 +234,7 @@ static int hplab_set_blocks(const struct hplab_ctx *ctx, uint64_t start,
 			failed++;
 			continue;
 		}
-		current = hplab_block_state(ctx, block);
+		current = hplab_block_attr(ctx, block, "state");
 		if (current && !strcmp(current, strcmp(state, "offline") ? "online" : "offline")) {
 			free(current);
 			done++;

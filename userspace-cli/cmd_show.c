@@ -45,8 +45,10 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 		for (addr = r->start; addr < r->end; addr += view.block_size) {
 			unsigned long block = addr / view.block_size;
 			char id[24], range[48], node[16], group[16], vmemmap[24], chunk[48];
-			char *state = hplab_block_state(ctx, block);
-			char *zone = hplab_block_zone(ctx, block);
+			char *state = hplab_block_attr(ctx, block, "state");
+			/* An online block's valid_zones names only its zone. */
+			char *zone = state && !strcmp(state, "online") ?
+				     hplab_block_attr(ctx, block, "valid_zones") : NULL;
 
 			snprintf(id, sizeof(id), "%lu", block);
 			snprintf(range, sizeof(range), "%#" PRIx64 "-%#" PRIx64, addr,

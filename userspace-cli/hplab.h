@@ -121,8 +121,8 @@ int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view
 void hplab_view_free(struct hplab_view *view);
 int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-char *hplab_block_state(const struct hplab_ctx *ctx, unsigned long block);
-char *hplab_block_zone(const struct hplab_ctx *ctx, unsigned long block);
+char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
+		       const char *attr);
 int hplab_block_node(const struct hplab_ctx *ctx, unsigned long block);
 
 /* The commands, one function each; argv[0] is the command name. */

@@ -215,32 +215,18 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 	return err;
 }
 
-char *hplab_block_state(const struct hplab_ctx *ctx, unsigned long block)
+/* The first word of /sys/devices/system/memory/memoryBLOCK/ATTR, or NULL. */
+char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
+		       const char *attr)
 {
 	char *path, *text;
 
-	if (asprintf(&path, _PATH_SYS_MEMORY "/memory%lu/state", block) < 0)
+	if (asprintf(&path, _PATH_SYS_MEMORY "/memory%lu/%s", block, attr) < 0)
 		return NULL;
 	text = hplab_read(ctx, path);
 	free(path);
 	if (text)
-		text[strcspn(text, "\n")] = '\0';
-	return text;
-}
-
-/* The zone of an online block (valid_zones then names only it), or NULL. */
-char *hplab_block_zone(const struct hplab_ctx *ctx, unsigned long block)
-{
-	char *state = hplab_block_state(ctx, block), *path, *text = NULL;
-
-	if (state && !strcmp(state, "online") &&
-	    asprintf(&path, _PATH_SYS_MEMORY "/memory%lu/valid_zones", block) >= 0) {
-		text = hplab_read(ctx, path);
-		free(path);
-		if (text)
-			text[strcspn(text, " \n")] = '\0';
-	}
-	free(state);
+		text[strcspn(text, " \n")] = '\0';
 	return text;
 }
 
