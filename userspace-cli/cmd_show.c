@@ -14,6 +14,7 @@
 static const struct hplab_column block_columns[] = {
 	{ "BLOCK", "memory block number (/sys/devices/system/memory/memoryN)", true },
 	{ "RANGE", "physical range of the block", false },
+	{ "SIZE", "size of the block", true },
 	{ "STATE", "online or offline, from the block's state file", false },
 	{ "ZONE", "zone of an online block (Normal, Movable, ...)", false },
 	{ "NODE", "NUMA node", true },
@@ -29,14 +30,15 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 	size_t i;
 
 	if (hplab_wants_help(argv[0], argc, argv)) {
-		hplab_columns_help(block_columns, 8);
+		hplab_columns_help(block_columns, ARRAY_SIZE(block_columns));
 		return HPLAB_EXIT_OK;
 	}
 	if (argc > 1)
 		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	table = hplab_table_new(ctx, "blocks", block_columns, 8);
+	table = hplab_table_new(ctx, "blocks", block_columns,
+				ARRAY_SIZE(block_columns));
 	for (i = 0; i < view.nr_ranges; i++) {
 		const struct hplab_range *r = &view.ranges[i];
 		unsigned long nr_blocks = r->size / view.block_size;
@@ -44,7 +46,8 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 
 		for (addr = r->start; addr < r->end; addr += view.block_size) {
 			unsigned long block = addr / view.block_size;
-			char id[24], range[48], node[16], group[16], vmemmap[24], chunk[48];
+			char id[24], range[48], size[24], node[16], group[16];
+			char vmemmap[24], chunk[48];
 			char *state = hplab_block_attr(ctx, block, "state");
 			/* An online block's valid_zones names only its zone. */
 			char *zone = state && !strcmp(state, "online") ?
@@ -57,7 +60,10 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 			snprintf(group, sizeof(group), "%d", r->group);
 			snprintf(vmemmap, sizeof(vmemmap), "%lu", r->vmemmap_pages / nr_blocks);
 			snprintf(chunk, sizeof(chunk), "%#" PRIx64 "-%#" PRIx64, r->start, r->end);
-			hplab_table_add(table, id, range, state ? state : "?",
+			hplab_table_add(table, id, range,
+					hplab_format_size(ctx, view.block_size, size,
+							  sizeof(size)),
+					state ? state : "?",
 					zone ? zone : "-", node, group, vmemmap, chunk);
 			free(state);
 			free(zone);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 #define _PATH_HPLAB		"/sys/kernel/debug/hotplug_lab"
 #define _PATH_DEBUGFS		"/sys/kernel/debug"
 #define _PATH_SYS_MEMORY	"/sys/devices/system/memory"
