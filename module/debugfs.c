@@ -42,8 +42,8 @@ static struct dentry *hplab_debugfs_dir;
 
 /**
  * hplab_parse_size() - parse a size or address
- * @str: decimal or 0x-prefixed hex digits, with an optional K, M, G or T
- *	suffix (either case, powers of 1024)
+ * @str: decimal digits without a leading zero, or 0x-prefixed hex digits,
+ *	with an optional K, M, G or T suffix (either case, powers of 1024)
  * @val: the value
  *
  * Return: 0, or -EINVAL for anything else, including overflow.
@@ -59,6 +59,9 @@ int hplab_parse_size(const char *str, u64 *val)
 	int ret;
 
 	if (!len || len >= sizeof(digits) || !isdigit(str[0]))
+		return -EINVAL;
+	/* "010" would be octal in C and ten here: refuse to guess. */
+	if (str[0] == '0' && isdigit(str[1]))
 		return -EINVAL;
 	memcpy(digits, str, len + 1);
 	suffix = strchr(suffixes, toupper(digits[len - 1]));
@@ -86,9 +89,20 @@ static int hplab_parse_range(char **words, u64 *start, u64 *size,
 	return 0;
 }
 
+/*
+ * Group ids and node numbers: plain decimal, no sign (kstrtoint() would
+ * take "+1" and "-1") and no leading zero, like sizes.
+ */
+static int hplab_parse_id(const char *word, int *id)
+{
+	if (!isdigit(word[0]) || (word[0] == '0' && word[1]))
+		return -EINVAL;
+	return kstrtoint(word, 10, id);
+}
+
 static int hplab_parse_group_id(const char *word, int *mgid, const char **why)
 {
-	if (kstrtoint(word, 10, mgid))
+	if (hplab_parse_id(word, mgid))
 		return hplab_reject(why, -EINVAL,
 				    "the group id is a decimal number: see the first column of the groups file");
 	return 0;
@@ -129,7 +143,7 @@ static int hplab_groups_store(char **words, int nr_words, const char **why)
 		return hplab_reject(why, -EINVAL,
 				    "sizes are decimal or 0x-hex numbers with an optional K, M, G or T suffix");
 	if (nr_words == 3 && (strncmp(words[2], "node=", 5) ||
-			      kstrtoint(words[2] + 5, 10, &nid) || nid < 0))
+			      hplab_parse_id(words[2] + 5, &nid)))
 		return hplab_reject(why, -EINVAL,
 				    "the node is given as node=<nid>, a NUMA node number");
 	ret = hplab_group_create(dynamic, size, nid, why);
