@@ -3,6 +3,8 @@
 # boot: memory_hotplug.memmap_on_memory=1 memory_hotplug.online_policy=auto-movable
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
+plan 9
+last_in_boot "kernel-zone memory may not come out again"
 P=/sys/module/memory_hotplug/parameters
 
 step "The policy"

@@ -3,35 +3,30 @@
 # boot: memory_hotplug.memmap_on_memory=1
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
+plan 5
+last_in_boot "the kernel-zone block may keep kernel allocations"
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 
-# The kernel's view, to compare before and after a failed remove.
-kernel_view() {
-	grep hotplug_lab /proc/iomem
-	for b in $MEM/memory*; do echo "$b $(cat "$b/state")"; done
-	meminfo MemTotal
-}
 
 step "Memory the kernel itself holds cannot be offlined"
-say "Offlining migrates every page away. Pages the kernel allocated for itself cannot move, and they land in kernel zones. One example: the memmap of memory added without memmap_on_memory is allocated from online memory. Put a kernel-zone block of ours in the way and see."
-d=$(hplab group create dynamic 128M)
-run "hplab add $d $(hex $START) 256M"
-run "hplab online $(hex $START) 128M --zone=movable"
-run "hplab online $(hex $((START + BLOCK))) 128M --zone=kernel"
-run "hplab add $d $(hex $((START + 2 * BLOCK))) 128M"
+say "Offlining migrates every page away. Pages the kernel allocated for itself cannot move, and they land in kernel zones. One example: the memmap of memory added without memmap_on_memory is allocated from online memory, from the highest zone that has room. Put a kernel-zone block of ours in the way and see."
+normal=$(awk '/^Node 0, zone/ { z = $4 } z == "Normal" && $1 == "present" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+say "ZONE_NORMAL of node 0 has $normal present pages now. When it has none (all RAM below 4G is ZONE_DMA32, as in a small VM), the block we online to the kernel zone becomes all of ZONE_NORMAL, and the memmap of the next add is taken from it."
+d=$(hplab group create dynamic $((BLOCK >> 20))M)
+run "hplab add $d $(hex $START) $((2 * BLOCK >> 20))M"
+run "hplab online $(hex $START) $((BLOCK >> 20))M --zone=movable"
+run "hplab online $(hex $((START + BLOCK))) $((BLOCK >> 20))M --zone=kernel"
+run "hplab add $d $(hex $((START + 2 * BLOCK))) $((BLOCK >> 20))M"
 before=$(kernel_view)
-run "hplab remove $d $(hex $START) 256M"
+run "hplab remove $d $(hex $START) $((2 * BLOCK >> 20))M"
 after=$(kernel_view)
-if [ -d "$(block_dir $START)" ]; then
-	say "The remove failed with EBUSY: the kernel-zone block holds pages that cannot move (the memmap of the third block, or other kernel allocations). hotplug_lab had offlined the first block already; it put it back online, movable, before it gave up."
-	fact "nothing was lost: /proc/iomem, every block's state and MemTotal are as before" \
-		test "$before" = "$after"
-	fact "the block offlined first is online movable again" \
-		grep -qx Movable "$(block_dir $START)/valid_zones"
-else
-	say "This time the kernel could empty the kernel-zone block, and the remove went through."
-fi
-run "hplab remove $d $(hex $((START + 2 * BLOCK))) 128M"
+say "The remove failed with EBUSY: the kernel-zone block holds pages that cannot move (the memmap of the third block, and whatever else the kernel allocated there). hotplug_lab had offlined the first block already; it put it back online, movable, before it gave up."
+fact "the remove is refused while the kernel-zone block holds kernel pages" test -d "$(block_dir $START)"
+fact "nothing was lost: /proc/iomem, every block's state and MemTotal are as before" \
+	test "$before" = "$after"
+fact "the block offlined first is online movable again" \
+	grep -qx Movable "$(block_dir $START)/valid_zones"
+run "hplab remove $d $(hex $((START + 2 * BLOCK))) $((BLOCK >> 20))M"
 say "The third block and its memmap are gone. The kernel-zone block may still hold other kernel allocations; memory you want to unplug again belongs in ZONE_MOVABLE."
 
 step "The same, on purpose: memory-notifier-error-inject"
@@ -46,8 +41,8 @@ if [ ! -w "$INJECT" ]; then
 	exit $FAILED
 fi
 say "The kernel's fault injection module makes every MEM_GOING_OFFLINE notification fail with the errno we write."
-s=$(hplab group create static 256M)
-run "hplab add $s $(hex $((START + 4 * BLOCK))) 256M --memmap-on-memory --online=movable"
+s=$(hplab group create static $((2 * BLOCK >> 20))M)
+run "hplab add $s $(hex $((START + 4 * BLOCK))) $((2 * BLOCK >> 20))M --memmap-on-memory --online=movable"
 run "echo -16 > $INJECT"
 before=$(kernel_view)
 run "hplab remove $s --all"

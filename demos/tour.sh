@@ -3,6 +3,7 @@
 # boot: memory_hotplug.memmap_on_memory=1
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
+plan 4
 
 step "What the module and the kernel say before anything happens"
 run "hplab status"

@@ -1,34 +1,119 @@
-#!/bin/sh
-# The whole test suite: host checks, then the VM scenarios on every kernel
-# given. Ends with "N passed, N failed"; exits non-zero on any failure.
-set -u
+#!/usr/bin/env bash
+# The whole test suite: host checks, then the VM boots on every supported
+# kernel (tests/kernels.sh).
+#
+# usage: tests/check.sh [--only RELEASE...]
+#
+# --only runs the VM boots on the given releases alone (make check
+# KERNELS=...); every supported kernel left out is reported as skipped.
+# Each step is held to its exit status and to its TAP plan: a step that
+# exits non-zero, or prints more or fewer results than its "1..N", fails.
+# The suite fails when a supported kernel is missing, and ends with
+# "N passed, N failed, N skipped" and the time each step took.
+set -u -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$top/build/check.log
+times=$top/build/check.times
 mkdir -p "$top/build"
 : > "$log"
+: > "$times"
+suite_start=$(date +%s)
 
-run() {
-	echo "## $*" | tee -a "$log"
-	"$@" 2>&1 | tee -a "$log"
+note() {
+	echo "$*" | tee -a "$log"
 }
 
-run "$top/tests/style.sh"
-HPLAB_UNIT=$top/userspace-cli/test_util run "$top/tests/cli/run.sh"
+# step NAME COMMAND...: run one step of the suite
+step() {
+	local name=$1 out=$top/build/check-step.out start status ran planned
+	shift
+	note "## $name"
+	start=$(date +%s)
+	"$@" 2>&1 | tee "$out"
+	status=${PIPESTATUS[0]}
+	cat "$out" >> "$log"
+	ran=$(grep -cE '^(ok|not ok)( |$)' "$out")
+	planned=$(grep -E '^1\.\.[0-9]+$' "$out")
+	[ "$status" = 0 ] || note "not ok - $name: exited with status $status"
+	[ "$planned" = "1..$ran" ] ||
+		note "not ok - $name: printed $ran results for the plan '${planned:-none}'"
+	printf '%5ds  %s\n' $(($(date +%s) - start)) "$name" >> "$times"
+}
+
+# The VM boots, each "name|kernel arguments|scripts". Every guest script
+# and every demo must be in one; demos boot with their "# boot:" line.
+boots() {
+	echo "main||load region static dynamic granularity memmap input concurrency cli"
+	echo "offline||offline-failure"
+	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off"
+	for demo in "$top"/demos/*.sh; do
+		name=$(basename "$demo" .sh)
+		echo "demo-$name|$(sed -n 's/^# boot: //p' "$demo")|demo:$name"
+	done
+}
+# dkms-smoke boots with the module DKMS built, after tests/dkms.sh.
+coverage() {
+	local missing=""
+	for script in "$top"/tests/guest/*.sh; do
+		name=$(basename "$script" .sh)
+		case $name in lib|dkms-smoke) continue ;; esac
+		boots | cut -d'|' -f3 | tr ' ' '\n' | grep -qx "$name" || missing="$missing $name"
+	done
+	echo "${missing:-none}"
+}
+
+kernels=$("$top/tests/kernels.sh" 2> "$top/build/kernels.err")
+kernels_status=$?
+if [ "${1:-}" = --only ]; then
+	shift
+	releases="$*"
+else
+	releases=$kernels
+fi
+
+echo "## the suite itself" | tee -a "$log"
+{
+	missing=$(coverage)
+	[ "$missing" = none ]
+	echo "$([ $? = 0 ] || echo 'not ')ok - every guest script runs in a boot (missing: $missing)"
+	[ "$kernels_status" = 0 ]
+	echo "$([ $? = 0 ] || echo 'not ')ok - every supported kernel is installed: $(echo $kernels)"
+	sed 's/^/# /' "$top/build/kernels.err"
+	for release in $kernels; do
+		case " $(echo $releases) " in
+		*" $release "*) echo "ok - $release is tested" ;;
+		*) echo "ok - $release is tested # SKIP left out by KERNELS=$(echo $releases)" ;;
+		esac
+	done
+	[ -n "$releases" ]
+	echo "$([ $? = 0 ] || echo 'not ')ok - at least one kernel to boot"
+} | tee -a "$log"
+
+step style "$top/tests/style.sh"
+HPLAB_UNIT=$top/userspace-cli/test_util step "cli host tests" "$top/tests/cli/run.sh"
 HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util \
-	run "$top/tests/cli/run.sh"
-run "$top/tests/dkms.sh" "$@"
-for release in "$@"; do
-	run "$top/tests/vm/run.sh" -n main "$release" \
-		load region static dynamic granularity memmap input concurrency cli
-	run "$top/tests/vm/run.sh" -n offline "$release" offline-failure
-	run "$top/tests/vm/run.sh" -n param-off \
-		-a "memory_hotplug.memmap_on_memory=0" "$release" param-off cli-param-off
-	run "$top/tests/demo.sh" "$release" $(cd "$top/demos" && ls *.sh | sed 's/\.sh$//')
+	step "cli host tests, ASan and UBSan" "$top/tests/cli/run.sh"
+# shellcheck disable=SC2086
+step "dkms and packaging" "$top/tests/dkms.sh" $releases
+for release in $releases; do
+	step "$release dkms-smoke" "$top/tests/vm/run.sh" -D -n dkms \
+		-k "$(ls "$top/build/dkms/built/$release"/hotplug_lab.ko* 2> /dev/null)" \
+		"$release" dkms-smoke
+	while IFS='|' read -r name args scripts; do
+		# shellcheck disable=SC2086
+		step "$release $name" "$top/tests/vm/run.sh" -n "$name" -a "$args" "$release" $scripts
+	done < <(boots)
 done
 
-passed=$(grep -c '^ok ' "$log")
-failed=$(grep -c '^not ok ' "$log")
+passed=$(grep -E '^ok( |$)' "$log" | grep -vc '# SKIP')
+skipped=$(grep -E '^ok( |$)' "$log" | grep -c '# SKIP')
+failed=$(grep -cE '^not ok( |$)' "$log")
 echo
-grep '^not ok ' "$log"
-echo "$passed passed, $failed failed"
+echo "Time per step:"
+cat "$times"
+printf '%5ds  the whole suite\n' $(($(date +%s) - suite_start))
+echo
+grep -E '^not ok( |$)' "$log"
+grep -E '^ok .*# SKIP' "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -14,16 +14,17 @@ for p in $packages; do
 		missing="$missing $p"
 done
 
-# Debian 12's 6.12 kernel lives in bookworm-security under a name that
-# changes with every update: prefer the meta-package, else the newest.
-have_612=$(ls /boot/vmlinuz-6.12.* 2>/dev/null | head -n 1)
-if [ -z "$missing" ] && [ -n "$have_612" ]; then
+# Every supported kernel needs its image and its headers: tests/kernels.sh
+# says whether each line has both.
+if [ -z "$missing" ] && "$(dirname "$0")/kernels.sh" > /dev/null 2>&1; then
 	echo "deps: everything is installed"
 	exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Debian 12's 6.12 kernel lives in bookworm-security under a name that
+# changes with every update: prefer the meta-package, else the newest.
 if apt-cache show linux-image-6.12-amd64 > /dev/null 2>&1; then
 	k612="linux-image-6.12-amd64 linux-headers-6.12-amd64"
 else
@@ -35,3 +36,4 @@ fi
 echo "deps: installing$missing $k612"
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing $k612
+"$(dirname "$0")/kernels.sh" > /dev/null

@@ -1,16 +1,20 @@
 # Shared by the demos (POSIX sh, sourced). A demo narrates what it does,
 # runs hplab and reads the kernel's own files, and states each fact it
-# teaches as a check: "ok - ..." or "not ok - ...". Every number it prints
-# is measured on the running kernel. The demo exits 1 if a fact failed.
+# teaches as a TAP check: "ok N - ..." or "not ok N - ...". It declares
+# how many facts it checks (plan N), which the test rig holds it to. Every
+# number it prints is measured on the running kernel. The demo exits 1 if
+# a fact failed.
 #
 # On a test box: run as root, with hotplug_lab installed (modprobe) or
 # HPLAB_MODULE=/path/to/hotplug_lab.ko, booted with the demo's "# boot:"
 # arguments and a reserved range at HPLAB_START (default 0x40000000, 1G).
 # --step pauses between steps when run on a terminal.
 
+. "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/measure.sh"
 
 DEMO=$(basename "$0" .sh)
+T=$DEMO
 D=/sys/kernel/debug/hotplug_lab
 MEM=/sys/devices/system/memory
 START=$((${HPLAB_START:-0x40000000}))
@@ -18,6 +22,7 @@ BLOCK=$((0x$(cat $MEM/block_size_bytes)))
 STEP=0
 [ "${1:-}" = --step ] && [ -t 0 ] && STEP=1
 FAILED=0
+LOADED=0
 CLAIMED=0
 OLD_AUTO_ONLINE=$(cat $MEM/auto_online_blocks)
 export NO_COLOR=1
@@ -44,9 +49,9 @@ fact() {
 	fact_desc=$1
 	shift
 	if "$@"; then
-		echo "ok - $DEMO: $fact_desc"
+		tap 0 "$fact_desc"
 	else
-		echo "not ok - $DEMO: $fact_desc"
+		tap 1 "$fact_desc"
 		FAILED=1
 	fi
 }
@@ -57,6 +62,14 @@ block_dir() {
 
 kernel_multi_block() {
 	grep -q '^memmap_on_memory_multi_block: yes' $D/info
+}
+
+# The kernel's view of hot-added memory, to compare before and after a
+# refused or failed operation: /proc/iomem, every block's state, MemTotal.
+kernel_view() {
+	grep hotplug_lab /proc/iomem
+	for b in $MEM/memory*; do echo "$b $(cat "$b/state")"; done
+	meminfo MemTotal
 }
 
 # The last event's reason, for narration.
@@ -72,6 +85,7 @@ demo_setup() {
 		else
 			modprobe hotplug_lab || exit 1
 		fi
+		LOADED=1
 	fi
 	echo offline > $MEM/auto_online_blocks
 	if grep -qx none $D/region; then
@@ -81,13 +95,15 @@ demo_setup() {
 	say "kernel $(uname -r); memory blocks of $((BLOCK >> 20))M; memmap_on_memory=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)"
 }
 
-# Remove what the demo added (best effort), put things back, exit.
+# Remove what the demo added, put back what it changed (the test rig
+# checks that the box is as it was), exit.
 demo_finish() {
 	for g in $(awk 'NR > 1 { print $1 }' $D/groups); do
 		hplab remove "$g" --all 2> /dev/null
 		hplab group delete "$g" 2> /dev/null
 	done
 	[ "$CLAIMED" = 1 ] && hplab region release 2> /dev/null
+	[ "$LOADED" = 1 ] && rmmod hotplug_lab
 	echo "$OLD_AUTO_ONLINE" > $MEM/auto_online_blocks
 	exit $FAILED
 }

@@ -16,3 +16,26 @@ free_kb() {
 	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
 	echo $(($(meminfo MemFree) + pcp * 4))
 }
+
+# bytes SIZE: a size as 1G, 512M, 64K, 0x40000000 or 1073741824, in bytes
+bytes() {
+	case $1 in
+	*[kK]) echo $((${1%?} << 10)) ;;
+	*[mM]) echo $((${1%?} << 20)) ;;
+	*[gG]) echo $((${1%?} << 30)) ;;
+	*) echo $(($1)) ;;
+	esac
+}
+
+# log_mark: write a unique line into the kernel log and print it, so that
+# log_since MARK can show what the kernel logged after it. The log is never
+# cleared: dmesg -c would hide earlier warnings from whoever reads it next.
+log_mark() {
+	log_mark_line="hotplug-lab mark $(cat /proc/sys/kernel/random/uuid)"
+	echo "$log_mark_line" > /dev/kmsg
+	echo "$log_mark_line"
+}
+
+log_since() {
+	dmesg | sed -n "\\|$1|,\$p" | sed 1d
+}

@@ -1,5 +1,6 @@
 # hplab on a box booted without memmap_on_memory.
 . /tests/lib.sh
+plan 9
 
 setup
 export NO_COLOR=1
@@ -9,9 +10,11 @@ check "... and prints the kernel command line to add" \
 	grep -q '^Add to the kernel command line: memory_hotplug.memmap_on_memory=1$' /tmp/doctor
 check "hplab status warns about memmap_on_memory" \
 	sh -c 'hplab status | grep -q "warnings .*memmap_on_memory is off"'
-g=$(hplab group create static 128M)
-hplab add "$g" 0x40000000 128M --memmap-on-memory 2> /tmp/err
-check "hplab add --memmap-on-memory is rejected (exit 1)" test $? = 1
+g=$(hplab group create static $(blocks 1))
+hplab add "$g" $(at 0) $(blocks 1) --memmap-on-memory 2> /tmp/err
+rc=$?
+check "hplab add --memmap-on-memory is rejected (exit 1), and nothing is added" \
+	sh -c "test $rc = 1 && ! grep -q 'System RAM (hotplug_lab)' /proc/iomem && ! test -d $(block_dir $(at 0))"
 check "... with the parameter to set as the hint" \
 	grep -q 'hint: add memory_hotplug.memmap_on_memory=1 to the kernel command line' /tmp/err
 check "cleanup" cleanup

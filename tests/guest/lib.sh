@@ -1,25 +1,55 @@
 # Shared helpers of the guest scripts (POSIX sh, busybox). Sourced, not run.
 #
-# Every script prints TAP lines through tap(); the count runs across the
-# scripts of one boot. Tests assert what the kernel reports (/proc/iomem,
-# /sys/devices/system/memory, /proc/meminfo, dmesg), not only the module.
+# Every script declares its plan (plan N) and prints TAP lines through
+# check() and the expect_*() helpers; tests/vm/init holds it to the plan and
+# checks that it leaves the box as it found it. Tests assert what the
+# kernel reports (/proc/iomem, /sys/devices/system/memory, /proc/meminfo,
+# dmesg), not only what the module says.
 
+. /demos/lib/tap.sh
 . /demos/lib/measure.sh
 
 HPLAB=/sys/kernel/debug/hotplug_lab
 MEMORY=/sys/devices/system/memory
-BLOCK=$((0x$(cat $MEMORY/block_size_bytes)))
-REGION_START=$((0x40000000))
-REGION_SIZE=$((0x40000000))
 M=$((1024 * 1024))
 
-tap() {
-	tap_n=$(($(cat /tmp/tap.count 2>/dev/null || echo 0) + 1))
-	echo "$tap_n" > /tmp/tap.count
-	if [ "$1" = 0 ]; then
-		echo "ok $tap_n - $T: $2"
+# The layout, read once from the running guest: the memory block size from
+# sysfs, the region from the memmap=<size>$<start> the rig boots with
+# (tests/vm/run.sh). Scenarios address memory in blocks of the region with
+# at() and blocks(), so that they run unchanged on any block size.
+BLOCK=$((0x$(cat $MEMORY/block_size_bytes)))
+layout=$(sed -n 's/.*memmap=\([0-9a-zA-Z]*\)\$\(0x[0-9a-fA-F]*\).*/\1 \2/p' /proc/cmdline)
+REGION_SIZE=$(bytes "${layout% *}")
+REGION_START=$((${layout#* }))
+REGION_BLOCKS=$((REGION_SIZE / BLOCK))
+# The memmap of one block in 4K pages: a 64-byte struct page per page (x86_64).
+MEMMAP_PAGES=$((BLOCK / 4096 * 64 / 4096))
+
+# at N: the address N blocks into the region, in hex
+at() {
+	hex $((REGION_START + $1 * BLOCK))
+}
+
+# blocks N: the size of N blocks, in hex
+blocks() {
+	hex $(($1 * BLOCK))
+}
+
+block_dir() {
+	echo "$MEMORY/memory$(($1 / BLOCK))"
+}
+
+block_state() {
+	cat "$(block_dir "$1")/state"
+}
+
+# block_zone ADDR: the zone an online block is in (valid_zones names only
+# that zone), "-" for an offline block
+block_zone() {
+	if [ "$(block_state "$1")" = online ]; then
+		cat "$(block_dir "$1")/valid_zones"
 	else
-		echo "not ok $tap_n - $T: $2"
+		echo -
 	fi
 }
 
@@ -30,26 +60,34 @@ check() {
 	if "$@"; then tap 0 "$check_desc"; else tap 1 "$check_desc"; fi
 }
 
-skip() {
-	tap_n=$(($(cat /tmp/tap.count 2>/dev/null || echo 0) + 1))
-	echo "$tap_n" > /tmp/tap.count
-	echo "ok $tap_n - $T: $1 # SKIP $2"
+# bail REASON: a step every later check depends on failed; stop the script
+# (tests/vm/init reports the checks it then did not run)
+bail() {
+	tap 1 "$1"
+	exit 1
 }
 
-diag() {
-	echo "$*" | sed 's/^/# /'
-}
-
-# write FILE TEXT: one write() of TEXT to a debugfs file
+# write FILE TEXT: one write(2) of TEXT and a newline to a debugfs file
 write() {
-	printf '%s\n' "$2" > "$HPLAB/$1" 2>/dev/null
+	onewrite -l -- "$HPLAB/$1" "$2" > /dev/null
+}
+
+# The sequence number of the newest event, -1 for none.
+last_seq() {
+	tail -n 1 "$HPLAB/events" | awk '{ print $1 } END { if (!NR) print -1 }'
+}
+
+# new_events SEQ: the events logged after event SEQ
+new_events() {
+	awk -v seq="$1" '$1 > seq' "$HPLAB/events"
 }
 
 last_event() {
 	tail -n 1 "$HPLAB/events"
 }
 
-# Everything a rejected write must leave as it was.
+# Everything a rejected write must leave as it was: the module's view and
+# the kernel's.
 snapshot() {
 	for f in region groups ranges granularity; do
 		cat "$HPLAB/$f"
@@ -58,40 +96,74 @@ snapshot() {
 	for b in "$MEMORY"/memory*; do
 		echo "$b $(cat "$b/state")"
 	done
+	meminfo MemTotal
 }
 
-# expect_ok FILE TEXT: the write succeeds
+# expect_ok FILE TEXT: the write succeeds and logs one event, "ok"
 expect_ok() {
-	if write "$1" "$2"; then
-		tap 0 "'$2' > $1 succeeds"
-	else
+	seq=$(last_seq)
+	if ! errno=$(onewrite -l -- "$HPLAB/$1" "$2"); then
 		tap 1 "'$2' > $1 succeeds"
-		diag "$(last_event)"
+		diag "write(2): $errno; $(new_events "$seq")"
+		return
 	fi
+	event_is "$1" "$2" "$seq" ok
+	tap $? "'$2' > $1 succeeds"
 }
 
-# expect_err ERRNO FILE TEXT: the write fails with ERRNO, the event log says
-# why, and nothing changes
+# event_is FILE TEXT SEQ RESULT: exactly one event was logged after SEQ,
+# for this write, with RESULT ("ok", or an errno name and a reason)
+event_is() {
+	events=$(new_events "$3")
+	want="$(($3 + 1)) $1 [$2] $4"
+	case $events in
+	"$want") [ "$4" = ok ] && return 0 ;;
+	"$want: "?*) [ "$4" != ok ] && return 0 ;;
+	esac
+	diag "want one new event '$want'; got: ${events:-none}"
+	return 1
+}
+
+# expect_err ERRNO FILE TEXT: write(2) fails with ERRNO, exactly one event
+# says why, and nothing changes
 expect_err() {
+	reject ERRNO_LOGGED "$@"
+}
+
+# expect_err_unlogged ERRNO FILE TEXT: the same for a write rejected
+# before it is read (debugfs-api.txt: such writes log no event)
+expect_err_unlogged() {
+	reject ERRNO_UNLOGGED "$@"
+}
+
+reject() {
 	snapshot > /tmp/before
-	if write "$2" "$3"; then
-		tap 1 "'$3' > $2 is rejected with $1"
+	seq=$(last_seq)
+	desc="'$4' > $3 is rejected with $2 and changes nothing"
+	if errno=$(onewrite ${ONEWRITE_FLAGS:--l} -- "$HPLAB/$3" "$4"); then
+		tap 1 "$desc"
+		diag "the write succeeded"
+		return
+	fi
+	if [ "$errno" != "$2" ]; then
+		tap 1 "$desc"
+		diag "write(2) failed with ${errno:-no errno}; $(new_events "$seq")"
+		return
+	fi
+	if [ "$1" = ERRNO_LOGGED ]; then
+		event_is "$3" "$4" "$seq" "$2" || { tap 1 "$desc"; return; }
+	elif [ -n "$(new_events "$seq")" ]; then
+		tap 1 "$desc"
+		diag "logged: $(new_events "$seq")"
 		return
 	fi
 	snapshot > /tmp/after
-	event=$(last_event)
-	case $event in
-	*"] $1: "?*) ;;
-	*) tap 1 "'$3' > $2 is rejected with $1"
-	   diag "event: $event"
-	   return ;;
-	esac
 	if ! cmp -s /tmp/before /tmp/after; then
-		tap 1 "'$3' > $2 is rejected with $1 and changes nothing"
+		tap 1 "$desc"
 		diff /tmp/before /tmp/after | sed 's/^/# /'
 		return
 	fi
-	tap 0 "'$3' > $2 is rejected with $1 and changes nothing"
+	tap 0 "$desc"
 }
 
 # A group id is the last row of the groups file after creating it.
@@ -99,58 +171,99 @@ last_group() {
 	tail -n 1 "$HPLAB/groups" | cut -d' ' -f1
 }
 
-block_state() {
-	cat "$MEMORY/memory$(($1 / BLOCK))/state"
-}
-
 # iomem_has START END NAME: /proc/iomem lists START-END as NAME
 iomem_has() {
 	grep -q "^ *$(printf '%08x-%08x' "$1" "$2") : $3\$" /proc/iomem
 }
 
+# Bytes of all "System RAM (hotplug_lab)" resources in /proc/iomem.
+iomem_hotplug_lab_bytes() {
+	sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM (hotplug_lab)$/\1 \2/p' /proc/iomem |
+		while read -r first last; do
+			echo $((0x$last - 0x$first + 1))
+		done | awk '{ n += $1 } END { print n + 0 }'
+}
 
-# The module's ranges, /proc/iomem and the memory block devices all agree.
+# Pages of ZONE_MOVABLE that are present but not managed: on this rig the
+# memmap pages that memmap_on_memory blocks host (nothing else is there).
+movable_unmanaged() {
+	awk '/^Node 0, zone/ { z = $4 }
+		z == "Movable" && $1 == "present" { p += $2 }
+		z == "Movable" && $1 == "managed" { m += $2 }
+		END { print p - m }' /proc/zoneinfo
+}
+
+# ranges_letter_ok LETTER ADDR: a letter of the ranges file agrees with the
+# block's state and zone in sysfs
+ranges_letter_ok() {
+	zone=$(block_zone "$2")
+	case "$1:$zone" in
+	-:-|m:Movable) return 0 ;;
+	m:*|-:*) ;;
+	k:-|k:Movable) ;;
+	k:*) return 0 ;;
+	esac
+	diag "$(block_dir "$2"): zone $zone, ranges says '$1'"
+	return 1
+}
+
+# The module's ranges, /proc/iomem and the memory block devices all agree:
+# one resource per row, a block device per block with the state and zone
+# its letter says, the state column, and memory blocks in the region for
+# exactly what the module says is added.
 kernel_matches_module() {
 	rows=0
-	while read -r group start end size memmap vmemmap state blocks; do
+	while read -r group start end size memmap vmemmap state letters; do
 		[ "$group" = group ] && continue
 		rows=$((rows + 1))
 		if ! iomem_has "$start" "$end" "System RAM (hotplug_lab)"; then
 			diag "iomem lacks $start-$end"
 			return 1
 		fi
-		addr=$(($start))
-		i=1
-		while [ "$addr" -le $(($end)) ]; do
-			letter=$(echo "$blocks" | cut -c$i)
-			dir=$MEMORY/memory$((addr / BLOCK))
-			[ -d "$dir" ] || { diag "no $dir"; return 1; }
-			case "$letter$(cat "$dir/state")" in
-			-offline|?online) ;;
-			*) diag "$dir is $(cat "$dir/state"), ranges says $letter"; return 1 ;;
-			esac
-			addr=$((addr + BLOCK))
+		nr=$((size / BLOCK))
+		if [ "${#letters}" != "$nr" ]; then
+			diag "$start: $nr blocks, ranges has '$letters'"
+			return 1
+		fi
+		i=0
+		while [ "$i" -lt "$nr" ]; do
+			addr=$((start + i * BLOCK))
+			[ -d "$(block_dir $addr)" ] || { diag "no $(block_dir $addr)"; return 1; }
+			ranges_letter_ok "$(echo "$letters" | cut -c$((i + 1)))" "$addr" || return 1
 			i=$((i + 1))
 		done
+		case $letters in
+		*-*[km]*|*[km]*-*) want=partial ;;
+		*-*) want=offline ;;
+		*) want=online ;;
+		esac
+		[ "$state" = "$want" ] || { diag "$start: state $state, letters '$letters'"; return 1; }
+		case "$memmap:$vmemmap" in
+		off:0|on:$((nr * MEMMAP_PAGES))) ;;
+		*) diag "$start: memmap $memmap with $vmemmap vmemmap pages for $nr blocks"; return 1 ;;
+		esac
 	done < "$HPLAB/ranges"
 	iomem_rows=$(grep -c 'System RAM (hotplug_lab)' /proc/iomem)
 	if [ "$iomem_rows" != "$rows" ]; then
 		diag "iomem has $iomem_rows hotplug_lab resources, ranges has $rows"
 		return 1
 	fi
-	# Memory blocks inside the region exist exactly for added memory.
 	present=0
-	addr=$REGION_START
-	while [ "$addr" -lt $((REGION_START + REGION_SIZE)) ]; do
-		[ -d "$MEMORY/memory$((addr / BLOCK))" ] && present=$((present + 1))
-		addr=$((addr + BLOCK))
+	i=0
+	while [ "$i" -lt "$REGION_BLOCKS" ]; do
+		[ -d "$(block_dir $((REGION_START + i * BLOCK)))" ] && present=$((present + 1))
+		i=$((i + 1))
 	done
 	added=$(awk '$1 == "added:" { print $2 }' "$HPLAB/info")
-	if [ "$((present * BLOCK))" != "$((added))" ]; then
-		diag "$present blocks present in the region, module says $added added"
+	if [ "$((present * BLOCK))" != "$((added))" ] ||
+		[ "$(iomem_hotplug_lab_bytes)" != "$((added))" ]; then
+		diag "$present blocks present in the region and $(iomem_hotplug_lab_bytes) bytes in /proc/iomem; module says $added added"
 		return 1
 	fi
 }
+
+# The online policy the box had, put back by cleanup.
+AUTO_ONLINE_BEFORE=$(cat "$MEMORY/auto_online_blocks")
 
 # Keep hot-added memory offline so that tests decide about onlining.
 set_auto_online_offline() {
@@ -161,11 +274,12 @@ load_module() {
 	insmod /modules/hotplug_lab.ko "$@"
 }
 
-# online_range START SIZE STATE: write STATE (online_movable, ...) to each block
+# online_range START SIZE STATE: write STATE (online_movable, ...) to the
+# state file of each block; fails at the first block that refuses
 online_range() {
 	addr=$(($1))
 	while [ "$addr" -lt $(($1 + $2)) ]; do
-		echo "$3" > "$MEMORY/memory$((addr / BLOCK))/state" || return 1
+		echo "$3" > "$(block_dir $addr)/state" || return 1
 		addr=$((addr + BLOCK))
 	done
 }
@@ -174,27 +288,43 @@ kernel_is_6_8_or_later() {
 	grep -q '^memmap_on_memory_multi_block: yes' "$HPLAB/info"
 }
 
-# Load the module and claim the whole reserved range.
+# Load the module and claim the whole region; nothing else can be tested
+# when that fails.
 setup() {
 	set_auto_online_offline
-	load_module && write region "$(hex $REGION_START) $(hex $REGION_SIZE)"
+	load_module || bail "setup: insmod hotplug_lab.ko"
+	write region "$(hex $REGION_START) $(hex $REGION_SIZE)" || bail "setup: claim the region"
 }
 
 # Undo whatever a script left: remove all memory, delete the groups,
-# release the region, unload. Returns non-zero if any of it fails.
+# release the region, unload, restore the online policy. Returns non-zero
+# if any of it fails.
 cleanup() {
-	[ -d "$HPLAB" ] || return 0
-	for g in $(awk 'NR > 1 { print $1 }' "$HPLAB/groups"); do
-		grep -q "^$g " "$HPLAB/ranges" && { write remove "$g all" || return 1; }
-		write groups "delete $g" || return 1
-	done
-	if [ "$(cat "$HPLAB/region")" != none ]; then
-		write region release || return 1
+	if [ -d "$HPLAB" ]; then
+		for g in $(awk 'NR > 1 { print $1 }' "$HPLAB/groups"); do
+			grep -q "^$g " "$HPLAB/ranges" && { write remove "$g all" || return 1; }
+			write groups "delete $g" || return 1
+		done
+		if [ "$(cat "$HPLAB/region")" != none ]; then
+			write region release || return 1
+		fi
+		rmmod hotplug_lab || return 1
 	fi
-	rmmod hotplug_lab
+	echo "$AUTO_ONLINE_BEFORE" > "$MEMORY/auto_online_blocks"
 }
 
 # new_group TEXT: create a group, print its id
 new_group() {
 	write groups "$1" && last_group
+}
+
+# load_kernel_module NAME [PARAM...]: insmod a module the rig copied to
+# /modules, and what it depends on
+load_kernel_module() {
+	name=$1
+	shift
+	for dep in $(cat "/modules/$name.deps" 2> /dev/null); do
+		grep -q "^$dep " /proc/modules || insmod "/modules/$dep.ko" || return 1
+	done
+	insmod "/modules/$name.ko" "$@"
 }

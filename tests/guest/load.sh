@@ -1,6 +1,7 @@
 # Loading, the debugfs files, the region= parameter, and unloading: rmmod
 # is refused while memory is added, and /proc/iomem stays readable after.
 . /tests/lib.sh
+plan 25
 
 check "insmod succeeds" load_module
 files_ok() {
@@ -33,11 +34,12 @@ multi_block_matches_kernel() {
 	grep -q "^memmap_on_memory_multi_block: $want\$" "$HPLAB/info"
 }
 check "memmap_on_memory_multi_block matches the kernel version" multi_block_matches_kernel
-check "memmap_on_memory is yes when booted with it" \
-	grep -q '^memmap_on_memory: yes$' "$HPLAB/info"
+check "memmap_on_memory is yes when booted with it, as the kernel's parameter says" \
+	sh -c "grep -qx Y /sys/module/memory_hotplug/parameters/memmap_on_memory && grep -q '^memmap_on_memory: yes\$' $HPLAB/info"
+check "info says check: module after load" grep -qx 'check: module' "$HPLAB/info"
 
-write region "$(hex $REGION_START) $(hex $REGION_SIZE)"
-g=$(new_group "static 256M")
+write region "$(hex $REGION_START) $(hex $REGION_SIZE)" || bail "claim the region"
+g=$(new_group "static $(blocks 2)")
 # The kernel's default: Debian's 6.1 leaves hot-added memory offline, its
 # 6.12 onlines it. Online movable here, so that the memory stays removable.
 default_policy=$(cat "$MEMORY/auto_online_blocks")
@@ -48,11 +50,11 @@ case $(uname -r) in
 esac
 check "the kernel's default online policy is $want_policy" test "$default_policy" = "$want_policy"
 [ "$default_policy" = offline ] || echo online_movable > "$MEMORY/auto_online_blocks"
-expect_ok add "$g 0x40000000 256M"
+expect_ok add "$g $(at 0) $(blocks 2)"
 want_state=online
 [ "$default_policy" = offline ] && want_state=offline
 check "after an add the blocks are $want_state, as the policy says" \
-	test "$(block_state 0x40000000)$(block_state 0x48000000)" = "$want_state$want_state"
+	test "$(block_state $(at 0))$(block_state $(at 1))" = "$want_state$want_state"
 check "rmmod is refused while memory is added" sh -c '! rmmod hotplug_lab 2>/dev/null'
 check "the module is still there after the refused rmmod" test -d "$HPLAB"
 check "kernel matches module after the refused rmmod" kernel_matches_module
@@ -63,15 +65,15 @@ check "cleanup and rmmod succeed once everything is removed" cleanup
 check "/proc/iomem is readable after unload" sh -c 'cat /proc/iomem > /dev/null'
 check "no hotplug_lab resource is left in /proc/iomem" sh -c '! grep -q hotplug_lab /proc/iomem'
 
-check "insmod region=1G@0x40000000 claims the region" \
-	load_module region=1G@0x40000000
+param="$((REGION_SIZE >> 20))M@$(hex $REGION_START)"
+check "insmod region=$param claims the region" load_module region=$param
 check "the parameter's claim shows in /proc/iomem" \
 	iomem_has $REGION_START $((REGION_START + REGION_SIZE - 1)) "hotplug_lab region"
 check "the parameter is readable" \
-	grep -qx '1G@0x40000000' /sys/module/hotplug_lab/parameters/region
+	grep -qx "$param" /sys/module/hotplug_lab/parameters/region
 check "reload after cleanup works, and unload again" cleanup
 check "insmod region=<not reserved> fails" \
-	sh -c '! insmod /modules/hotplug_lab.ko region=128M@0x80000000 2>/dev/null'
+	sh -c "! insmod /modules/hotplug_lab.ko region=$((BLOCK >> 20))M@$(hex $((REGION_START + REGION_SIZE))) 2>/dev/null"
 check "insmod region=<garbage> fails" \
 	sh -c '! insmod /modules/hotplug_lab.ko region=lots 2>/dev/null'
 check "a failed insmod leaves no claim behind" sh -c '! grep -q hotplug_lab /proc/iomem'

@@ -1,35 +1,70 @@
 # Claiming the region: only block-aligned, firmware-reserved ranges that are
 # neither System RAM nor held by another driver.
 . /tests/lib.sh
+plan 38
 
 set_auto_online_offline
-load_module
-expect_err EBUSY region "0 128M"
-expect_err EINVAL region "0x40000000 100M"
-expect_err EINVAL region "0x40100000 128M"
-expect_err EINVAL region "0x40000000 0"
-expect_err EINVAL region "0x80000000 128M"
-expect_err EBUSY region "0x38000000 256M"
-expect_err EINVAL region "0x78000000 256M"
-expect_err ERANGE region "0xfffffffff8000000 128M"
-expect_err EINVAL region "0x40000000"
+load_module || bail "insmod hotplug_lab.ko"
+half=$(hex $((BLOCK / 2)))
+end=$((REGION_START + REGION_SIZE))
+# Start 0 is not special: the System RAM there makes it EBUSY.
+expect_err EBUSY region "0 $(blocks 1)"
+expect_err EINVAL region "$(at 0) $(hex $((BLOCK - M)))"
+expect_err EINVAL region "$(hex $((REGION_START + BLOCK / 2))) $(blocks 1)"
+expect_err EINVAL region "$(at 0) 0"
+expect_err EINVAL region "$(hex $end) $(blocks 1)"
+expect_err EBUSY region "$(hex $((REGION_START - BLOCK))) $(blocks 2)"
+expect_err EINVAL region "$(hex $((end - BLOCK))) $(blocks 2)"
+# Overflow, and a range beyond what the kernel can hot-plug (2^56).
+expect_err ERANGE region "0xfffffffff8000000 $(blocks 1)"
+expect_err ERANGE region "0x100000000000000 $(blocks 1)"
+expect_err EINVAL region "$(at 0)"
 expect_err ENOENT region release
-expect_ok region "0x48000000 256M"
+expect_ok region "$(at 1) $(blocks 2)"
 check "the claim is nested in the reserved range in /proc/iomem" \
-	sh -c "grep -B1 '^  48000000-57ffffff : hotplug_lab region\$' /proc/iomem | grep -q '^40000000-7fffffff : Reserved\$'"
+	sh -c "grep -B1 '^  $(printf '%08x-%08x' $(at 1) $(($(at 3) - 1))) : hotplug_lab region\$' /proc/iomem | grep -q '^$(printf '%08x-%08x' $REGION_START $((end - 1))) : Reserved\$'"
 check "region reads back start-end size" \
-	grep -qx '0x48000000-0x57ffffff 0x10000000' "$HPLAB/region"
-expect_err EBUSY region "0x40000000 1G"
-g=$(new_group "static 512M")
-expect_err ERANGE add "$g 0x40000000 128M"
-expect_err ERANGE add "$g 0x50000000 256M"
-expect_ok add "$g 0x48000000 256M"
+	grep -qx "$(at 1)-$(hex $(($(at 3) - 1))) $(blocks 2)" "$HPLAB/region"
+expect_err EBUSY region "$(at 0) $(hex $REGION_SIZE)"
+g=$(new_group "static $(blocks 4)")
+expect_err ERANGE add "$g $(at 0) $(blocks 1)"
+expect_err ERANGE add "$g $(at 2) $(blocks 2)"
+expect_ok add "$g $(at 1) $(blocks 2)"
 check "the added memory is nested in the claim in /proc/iomem" \
-	sh -c "grep -A1 'hotplug_lab region' /proc/iomem | grep -q '^    48000000-57ffffff : System RAM (hotplug_lab)\$'"
+	sh -c "grep -A1 'hotplug_lab region' /proc/iomem | grep -q '^    $(printf '%08x-%08x' $(at 1) $(($(at 3) - 1))) : System RAM (hotplug_lab)\$'"
+expect_err ERANGE remove "$g $(at 3) $(blocks 1)"
 expect_err EBUSY region release
 expect_ok remove "$g all"
 expect_ok region release
 check "release removes the claim from /proc/iomem" sh -c '! grep -q "hotplug_lab" /proc/iomem'
 check "region reads none after release" grep -qx none "$HPLAB/region"
-expect_err ERANGE add "$g 0x48000000 128M"
+expect_err ERANGE add "$g $(at 1) $(blocks 1)"
+expect_err ERANGE remove "$g $(at 1) $(blocks 1)"
+
+# Another driver holding part of the range busy: ramoops, told to keep its
+# records in the last 64K of the reserved range, requests them busy.
+records=$((end - 0x10000))
+if ! load_kernel_module ramoops mem_address=$(hex $records) mem_size=0x10000; then
+	bail "insmod ramoops mem_address=$(hex $records)"
+fi
+check "ramoops holds its records busy inside the reserved range" \
+	sh -c "grep -q '^  $(printf '%08x' $records)-.* : ramoops' /proc/iomem"
+expect_err EBUSY region "$(at 0) $(hex $REGION_SIZE)"
+expect_ok region "$(at 0) $(hex $((REGION_SIZE - BLOCK)))"
+expect_ok region release
+
+# A claim made before ramoops came: an add over its records fails in the
+# kernel, and the adds of the same request made before it are removed.
+rmmod ramoops
+expect_ok region "$(at 0) $(hex $REGION_SIZE)"
+check "ramoops could be unloaded and loaded again inside the claim" \
+	load_kernel_module ramoops mem_address=$(hex $records) mem_size=0x10000
+s=$(new_group "static $(hex $REGION_SIZE)")
+expect_ok granularity "$s $(blocks 1)"
+expect_err EEXIST add "$s $(at $((REGION_BLOCKS - 3))) $(blocks 3)"
+check "the failed add left no memory block of its earlier pieces" \
+	sh -c "! ls -d $(block_dir $(at $((REGION_BLOCKS - 3)))) $(block_dir $(at $((REGION_BLOCKS - 2)))) 2>/dev/null"
+check "the kernel's reason for the failed piece is in the event" \
+	sh -c "tail -n 1 $HPLAB/events | grep -q 'EEXIST: the kernel has memory or a resource in the range'"
+rmmod ramoops reed_solomon
 check "cleanup" cleanup

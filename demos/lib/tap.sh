@@ -1,0 +1,51 @@
+# TAP lines, shared by the guest tests and the demos (POSIX sh, sourced).
+#
+# Counters live in files under $TAP_DIR, so that numbering runs on across
+# the scripts of one test boot, and so that tests/vm/init can hold each
+# script to the plan it declared even when the script dies part-way. The
+# test rig sets TAP_DIR; a demo run by hand gets a private one. $T names
+# the script in every line.
+
+if [ -z "${TAP_DIR:-}" ]; then
+	TAP_DIR=$(mktemp -d)
+	trap 'rm -rf "$TAP_DIR"' EXIT
+fi
+
+# plan N: this script runs exactly N checks
+plan() {
+	echo "$1" > "$TAP_DIR/plan"
+}
+
+# last_in_boot REASON: this script may leave memory behind (kernel-zone
+# memory can become unremovable); tests/vm/init then requires that no
+# script runs after it in the same boot, instead of checking that it left
+# the box as it found it.
+last_in_boot() {
+	echo "$1" > "$TAP_DIR/last"
+}
+
+tap_count() {
+	cat "$TAP_DIR/count" 2> /dev/null || echo 0
+}
+
+# tap STATUS DESCRIPTION: one numbered line, ok when STATUS is 0
+tap() {
+	tap_n=$(($(tap_count) + 1))
+	echo "$tap_n" > "$TAP_DIR/count"
+	if [ "$1" = 0 ]; then
+		echo "ok $tap_n - $T: $2"
+	else
+		echo "not ok $tap_n - $T: $2"
+	fi
+}
+
+# skip DESCRIPTION REASON: a check that cannot run here; counted as skipped
+skip() {
+	tap_n=$(($(tap_count) + 1))
+	echo "$tap_n" > "$TAP_DIR/count"
+	echo "ok $tap_n - $T: $1 # SKIP $2"
+}
+
+diag() {
+	echo "$*" | sed 's/^/# /'
+}
