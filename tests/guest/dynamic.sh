@@ -1,6 +1,6 @@
 # Dynamic memory groups: added and removed in whole, aligned units.
 . /tests/lib.sh
-plan 26
+plan 27
 
 setup
 expect_err EINVAL groups "dynamic $(blocks 3)"
@@ -24,6 +24,11 @@ check "the middle unit is gone from /proc/iomem and sysfs" \
 check "kernel matches module after removing one unit" kernel_matches_module
 expect_err ENOENT remove "$g $(at 0) $(blocks 6)"
 expect_ok add "$g $(at 2) $(blocks 2) memmap=on"
+sorted_by_address() {
+	awk 'NR > 1 { print $2 }' "$HPLAB/ranges" > /tmp/starts
+	[ "$(cat /tmp/starts)" = "$(printf '%s\n' $(at 0) $(at 2) $(at 4))" ]
+}
+check "ranges lists the adds by address, not in the order they came" sorted_by_address
 check "every unit onlines movable" online_range $(at 0) $(blocks 6) online_movable
 check "kernel matches module with every unit online" kernel_matches_module
 expect_ok remove "$g $(at 0) $(blocks 4)"
