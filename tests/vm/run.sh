@@ -2,8 +2,11 @@
 # Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
 # scripts in it and report their TAP lines.
 #
-# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-D] [-n name] RELEASE SCRIPT...
+# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT...
 #
+# -r sets the reserved range the guest boots with (memmap=SIZE$START,
+# default 1G@0x40000000); the guest scripts read it back from the kernel
+# command line.
 # -k names the module to test (default: build/RELEASE/hotplug_lab.ko); the
 # guest finds it in /modules/. With -D it is placed where DKMS installs it,
 # /lib/modules/RELEASE/updates/dkms/, for modprobe.
@@ -22,17 +25,19 @@ append_extra=""
 module=""
 name=main
 dkms_layout=0
-while getopts a:k:Dn: opt; do
+region=1G@0x40000000
+while getopts a:k:Dn:r: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
 	k) module=$OPTARG ;;
 	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
-	*) echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] RELEASE SCRIPT..." >&2; exit 2 ;;
+	r) region=$OPTARG ;;
+	*) echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] RELEASE SCRIPT..." >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT..." >&2; exit 2; }
 release=$1
 shift
 
@@ -105,7 +110,7 @@ done
 # text patching at boot races and oopses now and then (seen on 6.12).
 accel="-accel tcg,thread=single -cpu max"
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
-append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=1G\$0x40000000 memory_hotplug.memmap_on_memory=1 $append_extra"
+append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
 set -- qemu-system-x86_64 $accel -smp 2 -m 2G -nodefaults -display none \
 	-no-reboot -serial "file:$console" -kernel "$kernel" \
