@@ -24,9 +24,15 @@ check "the middle unit is gone from /proc/iomem and sysfs" \
 check "kernel matches module after removing one unit" kernel_matches_module
 expect_err ENOENT remove "$g $(at 0) $(blocks 6)"
 expect_ok add "$g $(at 2) $(blocks 2) memmap=on"
+# The unit added last, at block 2, is listed between the other two (on
+# 6.1 as two single-block adds: memmap=on is added block by block there).
 sorted_by_address() {
-	awk 'NR > 1 { print $2 }' "$HPLAB/ranges" > /tmp/starts
-	[ "$(cat /tmp/starts)" = "$(printf '%s\n' $(at 0) $(at 2) $(at 4))" ]
+	previous=-1
+	for start in $(awk 'NR > 1 { print $2 }' "$HPLAB/ranges"); do
+		[ $((start)) -gt $previous ] || { diag "$(cat "$HPLAB/ranges")"; return 1; }
+		previous=$((start))
+	done
+	[ "$(awk 'NR > 1 { print $2 }' "$HPLAB/ranges" | sed -n 2p)" = "$(at 2)" ]
 }
 check "ranges lists the adds by address, not in the order they came" sorted_by_address
 check "every unit onlines movable" online_range $(at 0) $(blocks 6) online_movable
