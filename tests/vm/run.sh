@@ -129,8 +129,9 @@ bad_kernel_lines() {
 }
 
 tr -d '\r' < "$console" > "$work/console.txt"
-sed -n '/^@@TAP-BEGIN/,/^@@TAP-END/p' "$work/console.txt" |
-	grep -E '^(ok|not ok|#|1\.\.)' > "$work/tap" || true
+# What the guest printed between its markers: TAP lines, and the demos'
+# narration; the guest's plan line is replaced by the plan of the run.
+sed -n '/^@@TAP-BEGIN/,/^@@TAP-END/p' "$work/console.txt" | grep -v '^@@' > "$work/tap"
 grep -v '^1\.\.' "$work/tap"
 guest_ran=$(grep -cE '^(ok|not ok) ' "$work/tap")
 planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/tap")
