@@ -3,7 +3,7 @@
 # boot: memory_hotplug.memmap_on_memory=1
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
-plan 5
+plan 6
 last_in_boot "the kernel-zone block may keep kernel allocations"
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 
@@ -17,6 +17,8 @@ run "hplab add $d $(hex $START) $((2 * BLOCK >> 20))M"
 run "hplab online $(hex $START) $((BLOCK >> 20))M --zone=movable"
 run "hplab online $(hex $((START + BLOCK))) $((BLOCK >> 20))M --zone=kernel"
 run "hplab add $d $(hex $((START + 2 * BLOCK))) $((BLOCK >> 20))M"
+fact "three blocks are added, the second online in a kernel zone" \
+	sh -c "test -d $(block_dir $((START + 2 * BLOCK))) && grep -qvx Movable $(block_dir $((START + BLOCK)))/valid_zones && grep -qx online $(block_dir $((START + BLOCK)))/state"
 before=$(kernel_view)
 run "hplab remove $d $(hex $START) $((2 * BLOCK >> 20))M"
 after=$(kernel_view)

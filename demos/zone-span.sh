@@ -18,8 +18,7 @@ step "ZONE_MOVABLE before anything is added"
 say "A zone spans a range of page frames (spanned), of which some exist (present), of which some are given to the page allocator (managed)."
 show_zone
 span0=$(movable spanned) present0=$(movable present) managed0=$(movable managed)
-# The span check needs a ZONE_MOVABLE that was empty before (no movablecore=).
-if [ "$span0" = 0 ]; then plan 5; else plan 4; fi
+plan 5
 
 step "Add 256M with memmap_on_memory and online it movable"
 g=$(hplab group create static 256M)
@@ -38,8 +37,11 @@ show_zone
 say "Since 'mm/memory_hotplug: Shrink spanned pages when offlining memory' (LKML, 2018) offlining shrinks the zone: the offline block no longer counts as present, and the zone's span starts at the next online block."
 fact "present shrinks by one block at offline" \
 	test $(($(movable present) - present0)) = $((pages / 2))
+# The span check needs a ZONE_MOVABLE that was empty before (no movablecore=).
 if [ "$span0" = 0 ]; then
 	fact "the span shrinks to the one online block" test "$(movable spanned)" = $((pages / 2))
+else
+	skip "the span shrinks to the one online block" "ZONE_MOVABLE was not empty before the add"
 fi
 
 step "Remove the memory"

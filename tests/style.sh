@@ -18,10 +18,15 @@ if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
-dictionary=$(dpkg -L codespell | grep '/dictionary\.txt$' | head -n 1)
+# Without its dictionary checkpatch only warns that codespell is off.
+dictionary=$(dpkg -L codespell 2> /dev/null | grep '/dictionary\.txt$' | head -n 1)
+[ -r "$dictionary" ]
+result $? "codespell's dictionary is installed (${dictionary:-none})"
 for f in "$top"/module/*.[ch]; do
 	out=$("$tools/scripts/checkpatch.pl" --strict --no-tree --show-types -q \
 		--codespell --codespellfile "$dictionary" -f "$f" 2>&1)
+	status=$?
+	[ "$status" = 0 ] && [ -z "$out" ]
 	result $? "checkpatch --strict ${f#$top/}"
 	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done

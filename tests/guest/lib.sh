@@ -212,6 +212,7 @@ ranges_letter_ok() {
 # its letter says, the state column, and memory blocks in the region for
 # exactly what the module says is added.
 kernel_matches_module() {
+	[ -r "$HPLAB/ranges" ] || { diag "no $HPLAB/ranges"; return 1; }
 	rows=0
 	while read -r group start end size memmap vmemmap state letters; do
 		[ "$group" = group ] && continue
@@ -255,6 +256,7 @@ kernel_matches_module() {
 		i=$((i + 1))
 	done
 	added=$(awk '$1 == "added:" { print $2 }' "$HPLAB/info")
+	[ -n "$added" ] || { diag "info has no added: line"; return 1; }
 	if [ "$((present * BLOCK))" != "$((added))" ] ||
 		[ "$(iomem_hotplug_lab_bytes)" != "$((added))" ]; then
 		diag "$present blocks present in the region and $(iomem_hotplug_lab_bytes) bytes in /proc/iomem; module says $added added"

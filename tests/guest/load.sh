@@ -72,8 +72,15 @@ check "the parameter's claim shows in /proc/iomem" \
 check "the parameter is readable" \
 	grep -qx "$param" /sys/module/hotplug_lab/parameters/region
 check "reload after cleanup works, and unload again" cleanup
-check "insmod region=<not reserved> fails" \
-	sh -c "! insmod /modules/hotplug_lab.ko region=$((BLOCK >> 20))M@$(hex $((REGION_START + REGION_SIZE))) 2>/dev/null"
-check "insmod region=<garbage> fails" \
-	sh -c '! insmod /modules/hotplug_lab.ko region=lots 2>/dev/null'
+# insmod_refused PARAM: the module is not loaded, insmod with region=PARAM
+# fails, and the module's own message says why
+insmod_refused() {
+	[ ! -d /sys/module/hotplug_lab ] || { diag "hotplug_lab is still loaded"; return 1; }
+	mark=$(log_mark)
+	! insmod /modules/hotplug_lab.ko region="$1" 2> /dev/null &&
+	log_since "$mark" | grep -q "hotplug_lab: region=$1: "
+}
+check "insmod region=<not reserved> fails, and the module says why" \
+	insmod_refused $((BLOCK >> 20))M@$(hex $((REGION_START + REGION_SIZE)))
+check "insmod region=<garbage> fails, and the module says why" insmod_refused lots
 check "a failed insmod leaves no claim behind" sh -c '! grep -q hotplug_lab /proc/iomem'

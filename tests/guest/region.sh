@@ -77,7 +77,7 @@ s=$(new_group "static $(hex $REGION_SIZE)")
 expect_ok granularity "$s $(blocks 1)"
 expect_err EEXIST add "$s $(at $((REGION_BLOCKS - 3))) $(blocks 3)"
 check "the failed add left no memory block of its earlier pieces" \
-	sh -c "! ls -d $(block_dir $(at $((REGION_BLOCKS - 3)))) $(block_dir $(at $((REGION_BLOCKS - 2)))) 2>/dev/null"
+	sh -c "! test -e $(block_dir $(at $((REGION_BLOCKS - 3)))) && ! test -e $(block_dir $(at $((REGION_BLOCKS - 2))))"
 check "the kernel's reason for the failed piece is in the event" \
 	sh -c "tail -n 1 $HPLAB/events | grep -q 'EEXIST: the kernel has memory or a resource in the range'"
 rmmod ramoops reed_solomon

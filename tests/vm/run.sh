@@ -23,13 +23,14 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 append_extra=""
 module=""
+module_given=0
 name=main
 dkms_layout=0
 region=1G@0x40000000
 while getopts a:k:Dn:r: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
-	k) module=$OPTARG ;;
+	k) module=$OPTARG module_given=1 ;;
 	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
 	r) region=$OPTARG ;;
@@ -43,7 +44,7 @@ shift
 
 kernel=/boot/vmlinuz-$release
 [ -r "$kernel" ] || { echo "no kernel image $kernel" >&2; exit 2; }
-[ -n "$module" ] || module=$top/build/$release/hotplug_lab.ko
+[ "$module_given" = 1 ] || module=$top/build/$release/hotplug_lab.ko
 [ -r "$module" ] || { echo "no module $module: run make modules" >&2; exit 2; }
 
 work=$top/build/vm/$release-$name
