@@ -166,6 +166,25 @@ reject() {
 	tap 0 "$desc"
 }
 
+# expect_raw_err ERRNO FILE TEXT LOGGED: one write(2) of TEXT with its
+# escapes (\0, \xHH, \n, \t) fails with ERRNO, the one new event shows it
+# as LOGGED ("[words] ERRNO: reason"), and nothing changes
+expect_raw_err() {
+	snapshot > /tmp/before
+	seq=$(last_seq)
+	errno=$(onewrite -e -- "$HPLAB/$2" "$3")
+	events=$(new_events "$seq")
+	snapshot > /tmp/after
+	if [ "$errno" = "$1" ] && [ "$events" = "$((seq + 1)) $2 $4" ] &&
+		cmp -s /tmp/before /tmp/after; then
+		tap 0 "'$3' > $2 is rejected with $1, logged as one event, and changes nothing"
+		return
+	fi
+	tap 1 "'$3' > $2 is rejected with $1, logged as one event, and changes nothing"
+	diag "write(2): ${errno:-no error}; events: ${events:-none}"
+	diff /tmp/before /tmp/after | sed 's/^/# /'
+}
+
 # A group id is the last row of the groups file after creating it.
 last_group() {
 	tail -n 1 "$HPLAB/groups" | cut -d' ' -f1
