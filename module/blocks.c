@@ -81,30 +81,6 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
 	return count;
 }
 
-/**
- * hplab_read_kernel_file() - read the start of a sysfs file
- * @path: absolute path
- * @buf: buffer, NUL-terminated on success
- * @len: size of @buf
- *
- * Return: bytes read, or a negative errno.
- */
-ssize_t hplab_read_kernel_file(const char *path, char *buf, size_t len)
-{
-	struct file *file;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = kernel_read(file, buf, len - 1, &pos);
-	filp_close(file, NULL);
-	if (ret >= 0)
-		buf[ret] = '\0';
-	return ret;
-}
-
 static int hplab_block_write_state(u64 block_start, const char *state)
 {
 	unsigned long id = PHYS_PFN(block_start) /

@@ -6,6 +6,7 @@
  */
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
 #include <linux/seq_file.h>
 
 #include "hotplug_lab.h"
@@ -33,6 +34,7 @@ void hplab_event_log(const char *op, const char *args, int err,
 	char name[24];
 	int len;
 
+	lockdep_assert_held(&hplab.lock);
 	len = scnprintf(text, HPLAB_EVENT_LEN, "%llu %s [%s] ",
 			hplab_events.seq, op, args);
 	if (!err) {
@@ -57,6 +59,7 @@ int hplab_events_show(struct seq_file *m)
 	u64 seq = hplab_events.seq > HPLAB_NR_EVENTS ?
 		  hplab_events.seq - HPLAB_NR_EVENTS : 0;
 
+	lockdep_assert_held(&hplab.lock);
 	for (; seq < hplab_events.seq; seq++)
 		seq_printf(m, "%s\n", hplab_events.text[seq % HPLAB_NR_EVENTS]);
 	return 0;

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/memory.h>
 #include <linux/nodemask.h>
@@ -28,6 +29,7 @@ struct hplab_group *hplab_group_find(int mgid)
 {
 	struct hplab_group *group;
 
+	lockdep_assert_held(&hplab.lock);
 	list_for_each_entry(group, &hplab.groups, list)
 		if (group->mgid == mgid)
 			return group;
@@ -49,6 +51,7 @@ int hplab_group_create(bool dynamic, u64 size, int nid, const char **why)
 	struct hplab_group *group;
 	int mgid;
 
+	lockdep_assert_held(&hplab.lock);
 	if (nid == NUMA_NO_NODE)
 		nid = first_online_node;
 	if (nid < 0 || nid >= MAX_NUMNODES || !node_possible(nid))
@@ -105,6 +108,7 @@ int hplab_group_delete(int mgid, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 
+	lockdep_assert_held(&hplab.lock);
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: see the groups file");
@@ -125,6 +129,7 @@ void hplab_groups_destroy(void)
 {
 	struct hplab_group *group, *next;
 
+	lockdep_assert_held(&hplab.lock);
 	list_for_each_entry_safe(group, next, &hplab.groups, list)
 		hplab_group_destroy(group);
 }
@@ -139,6 +144,7 @@ int hplab_groups_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 
+	lockdep_assert_held(&hplab.lock);
 	seq_puts(m, "id type node size added\n");
 	list_for_each_entry(group, &hplab.groups, list)
 		seq_printf(m, "%d %s %d %#llx %#llx\n", group->mgid,

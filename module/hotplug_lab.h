@@ -9,11 +9,15 @@
  *
  * Locking: hplab.lock, a mutex, serialises every operation. It protects
  * every member of struct hplab, every struct hplab_group and hplab_chunk,
- * and the event ring. Functions named hplab_*() outside debugfs.c must be
- * called with it held; only the debugfs handlers take it. It is taken
- * before the kernel's device_hotplug_lock and mem_hotplug_lock (we call
- * into memory hotplug while holding it), so nothing called back by the
- * memory hotplug core may take it.
+ * and the event ring. The functions of region.c, groups.c, plug.c and
+ * events.c read or change that state: they must be called with it held,
+ * and say so with lockdep_assert_held(). The debugfs handlers take it, and
+ * module init and exit for the region= claim and the teardown. blocks.c
+ * and compat.c look only at the kernel's state and need no lock. It is
+ * taken before the kernel's device_hotplug_lock and mem_hotplug_lock (we
+ * call into memory hotplug while holding it), so nothing called back by
+ * the memory hotplug core may take it; and no file is read under it (a
+ * sysfs read takes a seq_file lock, as every debugfs read here does).
  */
 #ifndef _HOTPLUG_LAB_H
 #define _HOTPLUG_LAB_H
@@ -146,7 +150,6 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
 void hplab_restore_blocks(u64 start, u64 size,
 			  const enum hplab_block_state *saved);
-ssize_t hplab_read_kernel_file(const char *path, char *buf, size_t len);
 
 /* events.c */
 void hplab_event_log(const char *op, const char *args, int err,

@@ -9,8 +9,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "hotplug_lab.h"
 
 struct hplab hplab = {
@@ -39,7 +41,9 @@ static int __init hplab_claim_param(void)
 	*at = '@';
 	if (ret)
 		goto err_syntax;
+	mutex_lock(&hplab.lock);
 	ret = hplab_region_claim(start, size, &why);
+	mutex_unlock(&hplab.lock);
 	if (ret)
 		pr_err("region=%s: %s\n", region, why);
 	return ret;
@@ -54,6 +58,9 @@ static int __init hplab_init(void)
 {
 	int ret;
 
+	ret = hplab_compat_init();
+	if (ret)
+		return ret;
 	if (region) {
 		ret = hplab_claim_param();
 		if (ret)
@@ -65,8 +72,10 @@ static int __init hplab_init(void)
 	return 0;
 
 err_release_region:
+	mutex_lock(&hplab.lock);
 	if (hplab.region)
 		hplab_region_release(&(const char *){ NULL });
+	mutex_unlock(&hplab.lock);
 	return ret;
 }
 
@@ -76,9 +85,11 @@ static void __exit hplab_exit(void)
 
 	/* Every chunk holds a module reference: nothing is added now. */
 	hplab_debugfs_exit();
+	mutex_lock(&hplab.lock);
 	hplab_groups_destroy();
 	if (hplab.region)
 		hplab_region_release(&why);
+	mutex_unlock(&hplab.lock);
 }
 
 module_init(hplab_init);

@@ -29,10 +29,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ioport.h>
-#include <linux/mm.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -192,6 +193,7 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	u64 granularity, addr, rest;
 	int ret;
 
+	lockdep_assert_held(&hplab.lock);
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: create one in the groups file");
@@ -474,6 +476,7 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	u64 end = start + size;
 	int ret;
 
+	lockdep_assert_held(&hplab.lock);
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: see the groups file");
@@ -515,6 +518,7 @@ int hplab_remove_all(int mgid, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 
+	lockdep_assert_held(&hplab.lock);
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: see the groups file");
@@ -537,6 +541,7 @@ int hplab_set_granularity(int mgid, u64 bytes, const char **why)
 	struct hplab_group *group = hplab_group_find(mgid);
 	u64 rest;
 
+	lockdep_assert_held(&hplab.lock);
 	if (!group)
 		return hplab_reject(why, -ENOENT,
 				    "no such group: see the groups file");
@@ -566,6 +571,7 @@ u64 hplab_added_bytes(void)
 	struct hplab_group *group;
 	u64 sum = 0;
 
+	lockdep_assert_held(&hplab.lock);
 	list_for_each_entry(group, &hplab.groups, list)
 		sum += group->added;
 	return sum;
@@ -593,6 +599,7 @@ static void hplab_granularity_print(struct seq_file *m,
  */
 const char *hplab_check_name(void)
 {
+	lockdep_assert_held(&hplab.lock);
 	return hplab.check == HPLAB_CHECK_KERNEL ? "kernel" : "module";
 }
 
@@ -619,6 +626,7 @@ int hplab_granularity_show(struct seq_file *m)
 {
 	struct hplab_group *group;
 
+	lockdep_assert_held(&hplab.lock);
 	seq_printf(m, "check: %s\n", hplab_check_name());
 	hplab_limits_show(m);
 	seq_puts(m, "id type add_granularity add_granularity_memmap remove_rule\n");
@@ -660,6 +668,7 @@ int hplab_ranges_show(struct seq_file *m)
 	unsigned long i, nr_blocks, online;
 	char *blocks;
 
+	lockdep_assert_held(&hplab.lock);
 	seq_puts(m, "group start end size memmap vmemmap_pages state blocks\n");
 	list_for_each_entry(chunk, &hplab.chunks, list) {
 		nr_blocks = div64_u64(chunk->size, block_size);

@@ -13,9 +13,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ioport.h>
-#include <linux/mm.h>
+#include <linux/lockdep.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/mm.h>
 #include <linux/range.h>
 #include <linux/seq_file.h>
 
@@ -63,6 +64,7 @@ int hplab_region_claim(u64 start, u64 size, const char **why)
 	struct range pluggable = mhp_get_pluggable_range(true);
 	struct resource *res;
 
+	lockdep_assert_held(&hplab.lock);
 	if (hplab.region)
 		return hplab_reject(why, -EBUSY,
 				    "a region is already claimed: write 'release' to the region file first");
@@ -103,6 +105,7 @@ int hplab_region_release(const char **why)
 {
 	struct resource *res = hplab.region;
 
+	lockdep_assert_held(&hplab.lock);
 	if (!res)
 		return hplab_reject(why, -ENOENT, "no region is claimed");
 	if (!list_empty(&hplab.chunks))
@@ -127,6 +130,7 @@ bool hplab_region_contains(u64 start, u64 size)
 {
 	struct resource *res = hplab.region;
 
+	lockdep_assert_held(&hplab.lock);
 	return res && size && start + size > start && start >= res->start &&
 	       start + size - 1 <= res->end;
 }
@@ -141,6 +145,7 @@ int hplab_region_show(struct seq_file *m)
 {
 	struct resource *res = hplab.region;
 
+	lockdep_assert_held(&hplab.lock);
 	if (!res)
 		seq_puts(m, "none\n");
 	else
