@@ -4,7 +4,8 @@
 #   make -C /lib/modules/$(uname -r)/build M=$PWD
 #
 #   make deps      install everything the project needs (Debian packages)
-#   make modules   build hotplug_lab.ko for every installed kernel
+#   make kernels   build the project's own kernels (the debug kernel), cached
+#   make modules   build hotplug_lab.ko for every kernel (tests/kernels.sh)
 #   make cli       build userspace-cli/hplab
 #   make demo      a narrated demo in the VM (DEMO=name, default tour)
 #   make demo-list the demos
@@ -26,7 +27,7 @@ DKMS_FLAGS ?=
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_SOURCE := $(DKMS_SOURCE_TREE)/hotplug-lab-$(VERSION)
 
-.PHONY: all deps modules module cli cli-asan check style clean demo demo-list \
+.PHONY: all deps kernels modules module cli cli-asan check style clean demo demo-list \
 	install uninstall dkms-install dkms-remove deb
 
 all: modules cli
@@ -34,12 +35,18 @@ all: modules cli
 deps:
 	tests/deps.sh
 
+# The kernels the project builds from Debian's source packages
+# (tests/build-kernel.sh): built once, rebuilt when their source, config
+# fragment or build script changes.
+kernels: deps
+	for line in $$(tests/kernels.sh --to-build); do tests/build-kernel.sh $$line > /dev/null || exit 1; done
+
 # One build directory per kernel: Kbuild writes its objects next to the
 # sources, so two kernels cannot share one tree.
 build/%/hotplug_lab.ko: $(MODULE_SOURCES)
 	rm -rf build/$* && mkdir -p build/$*
 	cp -r Kbuild dkms.conf module build/$*/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
+	$(MAKE) -C $$(tests/kernel-paths.sh $* | cut -d' ' -f1) M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
 
 modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
 
@@ -54,10 +61,13 @@ cli-asan:
 	$(MAKE) -C userspace-cli O=$(CURDIR)/build/cli-asan SANITIZE=1
 
 # KERNELS=... on the command line or in the environment boots only those
-# kernels; check.sh then reports every other supported kernel as skipped.
+# kernels (and builds none); check.sh then reports every other supported
+# kernel as skipped.
+KERNELS_CHOSEN := $(filter command line environment,$(origin KERNELS))
 check: deps
+	$(if $(KERNELS_CHOSEN),,$(MAKE) kernels)
 	$(MAKE) modules cli cli-asan
-	tests/check.sh $(if $(filter command line environment,$(origin KERNELS)),--only $(KERNELS))
+	tests/check.sh $(if $(KERNELS_CHOSEN),--only $(KERNELS))
 
 style:
 	tests/style.sh
@@ -95,9 +105,9 @@ clean:
 		Module.symvers modules.order .module-common.o
 
 # A demo in the VM, booted with the arguments its "# boot:" line names, on
-# the newest installed kernel unless DEMO_KERNEL= is given.
+# the newest Debian kernel unless DEMO_KERNEL= is given.
 DEMO ?= tour
-DEMO_KERNEL ?= $(lastword $(KERNELS))
+DEMO_KERNEL ?= $(lastword $(shell tests/kernels.sh --debian))
 demo: deps
 	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko cli
 	tests/demo.sh $(DEMO_KERNEL) $(DEMO)

@@ -93,13 +93,20 @@ step style "$top/tests/style.sh"
 HPLAB_UNIT=$top/userspace-cli/test_util step "cli host tests" "$top/tests/cli/run.sh"
 HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util \
 	step "cli host tests, ASan and UBSan" "$top/tests/cli/run.sh"
+# DKMS builds for Debian's kernels, whose headers live in /lib/modules.
+debian_releases=$(for release in $releases; do
+	[ -d "/lib/modules/$release/build" ] && echo "$release"
+done)
 # shellcheck disable=SC2086
-step "dkms and packaging" "$top/tests/dkms.sh" $releases
+step "dkms and packaging" "$top/tests/dkms.sh" $debian_releases
 for release in $releases; do
 	# An empty -k (DKMS built nothing) makes run.sh fail, not fall back.
-	step "$release dkms-smoke" "$top/tests/vm/run.sh" -D -n dkms \
-		-k "$(ls "$top/build/dkms/built/$release"/hotplug_lab.ko* 2> /dev/null)" \
-		"$release" dkms-smoke
+	case " $(echo $debian_releases) " in
+	*" $release "*)
+		step "$release dkms-smoke" "$top/tests/vm/run.sh" -D -n dkms \
+			-k "$(ls "$top/build/dkms/built/$release"/hotplug_lab.ko* 2> /dev/null)" \
+			"$release" dkms-smoke ;;
+	esac
 	while IFS='|' read -r name args scripts; do
 		# shellcheck disable=SC2086
 		step "$release $name" "$top/tests/vm/run.sh" -n "$name" -a "$args" "$release" $scripts

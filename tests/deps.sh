@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install what hotplug-lab needs from Debian's packages, skipping what is
 # there already: both Debian 12 kernels with headers, QEMU, the initramfs
-# tools, sparse and codespell, libsmartcols for the CLI, dkms, and the 6.1
-# kernel source (for checkpatch.pl).
+# tools, sparse and codespell, libsmartcols for the CLI, dkms, the 6.1
+# kernel source (checkpatch.pl, and the debug kernel) and what building a
+# kernel needs.
 set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
-gzip perl openssl sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64"
+gzip perl openssl sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64
+flex bison bc libelf-dev libssl-dev"
 
 missing=""
 for p in $packages; do
@@ -14,9 +16,10 @@ for p in $packages; do
 		missing="$missing $p"
 done
 
-# Every supported kernel needs its image and its headers: tests/kernels.sh
-# says whether each line has both.
-if [ -z "$missing" ] && "$(dirname "$0")/kernels.sh" > /dev/null 2>&1; then
+# Every Debian kernel line needs its image and its headers: tests/kernels.sh
+# says whether each has both (the project's own builds come later, from
+# make kernels).
+if [ -z "$missing" ] && "$(dirname "$0")/kernels.sh" --debian > /dev/null 2>&1; then
 	echo "deps: everything is installed"
 	exit 0
 fi
@@ -36,4 +39,4 @@ fi
 echo "deps: installing$missing $k612"
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing $k612
-"$(dirname "$0")/kernels.sh" > /dev/null
+"$(dirname "$0")/kernels.sh" --debian > /dev/null

@@ -37,7 +37,8 @@ for release in $("$top/tests/kernels.sh"); do
 	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$dir/"
 	# Any output but the BTF notice is a finding; a make that fails (no
 	# sparse: "Error 127") fails too.
-	make -s -C "/lib/modules/$release/build" M="$dir" C=2 W=1 modules > "$dir.log" 2>&1
+	make -s -C "$("$top/tests/kernel-paths.sh" "$release" | cut -d' ' -f1)" \
+		M="$dir" C=2 W=1 modules > "$dir.log" 2>&1
 	status=$?
 	out=$(grep -v 'Skipping BTF generation' "$dir.log")
 	[ "$status" = 0 ] && [ -z "$out" ]

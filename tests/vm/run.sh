@@ -42,7 +42,10 @@ shift $((OPTIND - 1))
 release=$1
 shift
 
-kernel=/boot/vmlinuz-$release
+# A Debian kernel, or one tests/build-kernel.sh built.
+paths=$("$top/tests/kernel-paths.sh" "$release")
+kernel=$(echo "$paths" | cut -d' ' -f2)
+kernel_modules=$(echo "$paths" | cut -d' ' -f3)
 [ -r "$kernel" ] || { echo "no kernel image $kernel" >&2; exit 2; }
 [ "$module_given" = 1 ] || module=$top/build/$release/hotplug_lab.ko
 [ -r "$module" ] || { echo "no module $module: run make modules" >&2; exit 2; }
@@ -70,7 +73,7 @@ fi
 # Kernel modules the scenarios load, each with a NAME.deps list of the
 # modules it needs first (load_kernel_module in tests/guest/lib.sh).
 copy_kernel_module() {
-	src=$(find "/lib/modules/$release/kernel" -name "$1.ko*" | head -n 1)
+	src=$(find "$kernel_modules/kernel" -name "$1.ko*" | head -n 1)
 	[ -n "$src" ] || return 0
 	copy_module "$src" "$root/modules/$1.ko"
 	deps=$(modinfo -F depends "$src" | tr ',' ' ')
@@ -151,6 +154,12 @@ result $? "the guest ran to its end marker (qemu status $status)"
 [ "$finished" = 1 ] || tail -n 40 "$work/console.txt" | sed 's/^/# /'
 [ "$guest_ran" = "${planned:-none}" ]
 result $? "the guest ran the ${planned:-?} checks its scripts planned ($guest_ran ran)"
+# A kernel with lockdep must end the boot with lockdep still on.
+lockdep=$(sed -n 's/^@@LOCKDEP *//p' "$work/console.txt")
+if [ -n "$lockdep" ]; then
+	echo "$lockdep" | grep -qE '^debug_locks: +1$'
+	result $? "lockdep is still on at the end of the boot ($lockdep)"
+fi
 bad_kernel_lines "$work/console.txt" | awk '!seen[$0]++' > "$work/kernel-bad"
 [ ! -s "$work/kernel-bad" ]
 result $? "the kernel reported no WARNING, BUG, Oops or restore failure (console and dmesg)"
