@@ -52,7 +52,7 @@ per_block=$((vmemmap_pages / blocks))
 median_drop --memmap-on-memory $free_drop
 on_drop=$median
 say "Free memory dropped by $on_drop kB (median) while adding: the memmap did not come from it. The module found $vmemmap_pages memmap pages inside the added range, $per_block per block: $((per_block * 4096 / (BLOCK / 4096))) bytes of struct page per 4 KiB page."
-fact "memmap=on: free memory does not pay for the memmap (median drop $on_drop kB, within +-1M)" \
+free_memory_fact "memmap=on: free memory does not pay for the memmap (median drop $on_drop kB, within +-1M)" \
 	test "$on_drop" -gt -1024 -a "$on_drop" -lt 1024
 fact "memmap=on: each block hosts its own memmap ($per_block pages, 2 MiB per 128 MiB)" \
 	test "$per_block" = $((BLOCK / 4096 * 64 / 4096))
@@ -67,7 +67,7 @@ median_drop "" $free_drop
 off_drop=$median
 memmap_kb=$((blocks * BLOCK / 4096 * 64 / 1024))
 say "Free memory dropped by $off_drop kB (median) at add: $(((off_drop - on_drop) / blocks)) kB per block more than with memmap_on_memory, the memmap taken from memory that was already online. Online, MemTotal grew by $total_growth kB, all of each block."
-fact "memmap=off: the add costs the memmap ($memmap_kb kB) in online memory: $((off_drop - on_drop)) kB more than memmap=on (+-1M)" \
+free_memory_fact "memmap=off: the add costs the memmap ($memmap_kb kB) in online memory: $((off_drop - on_drop)) kB more than memmap=on (+-1M)" \
 	test $((off_drop - on_drop)) -ge $((memmap_kb - 1024)) -a $((off_drop - on_drop)) -le $((memmap_kb + 1024))
 fact "memmap=off: MemTotal grows by the whole block size" \
 	test "$total_growth" = $((blocks * BLOCK / 1024))

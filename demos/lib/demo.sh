@@ -77,6 +77,16 @@ last_reason() {
 	tail -n 1 $D/events | sed 's/^[^]]*] //'
 }
 
+# free_memory_fact DESCRIPTION COMMAND...: a fact about free memory, which
+# a KASAN kernel cannot show (its quarantine moves free memory by MBs)
+free_memory_fact() {
+	if free_memory_measures_adds; then
+		fact "$@"
+	else
+		skip "$1" "KASAN's quarantine moves free memory by MBs"
+	fi
+}
+
 # Load the module, keep hot-added memory offline, claim the region.
 demo_setup() {
 	if [ ! -d $D ]; then
