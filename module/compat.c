@@ -23,10 +23,8 @@ static bool hplab_memmap_param;
  * here, at load and without any lock of ours, because reading a sysfs
  * file takes that file's seq_file lock: under hplab.lock, in a debugfs
  * read that holds its own seq_file lock, lockdep sees a lock recursion.
- *
- * Return: 0.
  */
-int __init hplab_compat_init(void)
+void __init hplab_compat_init(void)
 {
 	struct file *file;
 	char buf[8] = "";
@@ -34,11 +32,10 @@ int __init hplab_compat_init(void)
 
 	file = filp_open(HPLAB_MEMMAP_PARAM, O_RDONLY, 0);
 	if (IS_ERR(file))
-		return 0;
+		return;
 	if (kernel_read(file, buf, sizeof(buf) - 1, &pos) > 0)
 		hplab_memmap_param = buf[0] == 'Y';
 	filp_close(file, NULL);
-	return 0;
 }
 
 bool hplab_memmap_on_memory(void)

@@ -49,13 +49,12 @@ static inline bool hplab_memmap_on_memory(void)
 	return mhp_supports_memmap_on_memory();
 }
 
-static inline int hplab_compat_init(void)
+static inline void hplab_compat_init(void)
 {
-	return 0;
 }
 #else
 bool hplab_memmap_on_memory(void);
-int hplab_compat_init(void);
+void hplab_compat_init(void);
 #endif
 
 #endif /* _HOTPLUG_LAB_COMPAT_H */

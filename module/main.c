@@ -58,9 +58,7 @@ static int __init hplab_init(void)
 {
 	int ret;
 
-	ret = hplab_compat_init();
-	if (ret)
-		return ret;
+	hplab_compat_init();
 	if (region) {
 		ret = hplab_claim_param();
 		if (ret)
