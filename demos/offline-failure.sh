@@ -10,7 +10,7 @@ INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/
 
 step "Memory the kernel itself holds cannot be offlined"
 say "Offlining migrates every page away. Pages the kernel allocated for itself cannot move, and they land in kernel zones. One example: the memmap of memory added without memmap_on_memory is allocated from online memory, from the highest zone that has room. Put a kernel-zone block of ours in the way and see."
-normal=$(awk '/^Node 0, zone/ { z = $4 } z == "Normal" && $1 == "present" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+normal=$(zone_pages Normal present)
 say "ZONE_NORMAL of node 0 has $normal present pages now. When it has none (all RAM below 4G is ZONE_DMA32, as in a small VM), the block we online to the kernel zone becomes all of ZONE_NORMAL, and the memmap of the next add is taken from it."
 d=$(hplab group create dynamic $((BLOCK >> 20))M)
 run "hplab add $d $(hex $START) $((2 * BLOCK >> 20))M"

@@ -51,7 +51,8 @@ boots() {
 		echo "demo-$name|$(sed -n 's/^# boot: //p' "$demo")|demo:$name"
 	done
 }
-# dkms-smoke boots with the module DKMS built, after tests/dkms.sh.
+# The guest scripts that are in no boot; dkms-smoke boots on its own, with
+# the module DKMS built, after tests/dkms.sh.
 coverage() {
 	local missing=""
 	for script in "$top"/tests/guest/*.sh; do

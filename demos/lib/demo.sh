@@ -64,14 +64,6 @@ kernel_multi_block() {
 	grep -q '^memmap_on_memory_multi_block: yes' $D/info
 }
 
-# The kernel's view of hot-added memory, to compare before and after a
-# refused or failed operation: /proc/iomem, every block's state, MemTotal.
-kernel_view() {
-	grep hotplug_lab /proc/iomem
-	for b in $MEM/memory*; do echo "$b $(cat "$b/state")"; done
-	meminfo MemTotal
-}
-
 # The last event's reason, for narration.
 last_reason() {
 	tail -n 1 $D/events | sed 's/^[^]]*] //'

@@ -24,6 +24,23 @@ free_memory_measures_adds() {
 	! grep -q ' kasan_report$' /proc/kallsyms
 }
 
+# zone_pages ZONE FIELD: a page count (present, managed, spanned) of a
+# zone of node 0 in /proc/zoneinfo, 0 for a zone that has none
+zone_pages() {
+	awk -v zone="$1" -v field="$2" '/^Node 0, zone/ { z = $4 }
+		z == zone && $1 == field { n += $2 } END { print n + 0 }' /proc/zoneinfo
+}
+
+# The kernel's view of hot-added memory, to compare before and after a
+# refused or failed operation: /proc/iomem, every block's state, MemTotal.
+kernel_view() {
+	grep hotplug_lab /proc/iomem
+	for b in /sys/devices/system/memory/memory*; do
+		echo "$b $(cat "$b/state")"
+	done
+	meminfo MemTotal
+}
+
 # bytes SIZE: a size as 1G, 512M, 64K, 0x40000000 or 1073741824, in bytes
 bytes() {
 	case $1 in

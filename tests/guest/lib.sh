@@ -92,11 +92,7 @@ snapshot() {
 	for f in region groups ranges granularity; do
 		cat "$HPLAB/$f"
 	done
-	grep -i hotplug_lab /proc/iomem
-	for b in "$MEMORY"/memory*; do
-		echo "$b $(cat "$b/state")"
-	done
-	meminfo MemTotal
+	kernel_view
 }
 
 # expect_ok FILE TEXT: the write succeeds and logs one event, "ok"
@@ -206,10 +202,7 @@ iomem_hotplug_lab_bytes() {
 # Pages of ZONE_MOVABLE that are present but not managed: on this rig the
 # memmap pages that memmap_on_memory blocks host (nothing else is there).
 movable_unmanaged() {
-	awk '/^Node 0, zone/ { z = $4 }
-		z == "Movable" && $1 == "present" { p += $2 }
-		z == "Movable" && $1 == "managed" { m += $2 }
-		END { print p - m }' /proc/zoneinfo
+	echo $(($(zone_pages Movable present) - $(zone_pages Movable managed)))
 }
 
 # ranges_letter_ok LETTER ADDR: a letter of the ranges file agrees with the

@@ -40,10 +40,7 @@ rmmod memory-notifier-error-inject notifier-error-inject
 # ZONE_NORMAL memory there is, and the memmap lands in it: that block
 # cannot be offlined, and the offline phase must put the block before it
 # back.
-normal_present() {
-	awk '/^Node 0, zone/ { z = $4 } z == "Normal" && $1 == "present" { n += $2 } END { print n + 0 }' /proc/zoneinfo
-}
-check "the rig's RAM has no ZONE_NORMAL of its own" test "$(normal_present)" = 0
+check "the rig's RAM has no ZONE_NORMAL of its own" test "$(zone_pages Normal present)" = 0
 expect_ok add "$d $(at 0) $(blocks 2)"
 check "online the first block movable" online_range $(at 0) $(blocks 1) online_movable
 check "online the second block to the kernel zone, the only ZONE_NORMAL memory" \
