@@ -10,6 +10,11 @@
 # tree for external modules (obj/), the modules (lib/modules/RELEASE/),
 # release and key.
 set -eu
+# Called from make, this script would inherit its MAKEFLAGS: "-w" makes
+# every make below print "Entering directory" lines into its output (the
+# kernelrelease it writes), and command-line variables such as W=1 would
+# leak into the kernel build.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 top=$(cd "$(dirname "$0")/.." && pwd)
 line=$1
 version=${line%-*}
@@ -44,6 +49,8 @@ make -s -C "$src" O="$out/obj" -j"$(nproc)" bzImage modules > "$out/build.log" 2
 make -s -C "$src" O="$out/obj" modules_install INSTALL_MOD_PATH="$out" INSTALL_MOD_STRIP=1 DEPMOD=true > /dev/null
 cp "$out/obj/arch/x86/boot/bzImage" "$out/vmlinuz"
 make -s -C "$src" O="$out/obj" kernelrelease > "$out/release"
+grep -qx '[0-9][0-9A-Za-z.+_-]*' "$out/release" ||
+	{ echo "build-kernel.sh: $line: kernelrelease printed no single release:" >&2; cat "$out/release" >&2; exit 1; }
 echo "$key" > "$out/key"
 echo "build-kernel.sh: built $line ($(cat "$out/release")) in $(($(date +%s) - start)) s" >&2
 cat "$out/release"
