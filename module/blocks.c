@@ -6,9 +6,10 @@
  * device_offline(), device_online() and lock_device_hotplug() are not
  * exported to modules, so the only way for a module to offline a memory
  * block without removing it is the standard interface everybody else
- * uses: /sys/devices/system/memory/memoryN/state. hplab_remove() needs that
- * to make a remove that spans several add_memory_driver_managed() calls
- * all-or-nothing (see plug.c).
+ * uses: /sys/devices/system/memory/memoryN/state. Before Linux 7.3,
+ * hplab_remove() needs that to make a remove that spans several
+ * add_memory_driver_managed() calls all-or-nothing (see plug.c); 7.3 does
+ * it in offline_and_remove_memory_ranges().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,6 +82,8 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
 	return count;
 }
 
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+/* Before 7.3 the all-or-nothing remove of several adds offlines here. */
 static int hplab_block_write_state(u64 block_start, const char *state)
 {
 	unsigned long id = PHYS_PFN(block_start) /
@@ -178,3 +181,4 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 		hplab_restore_blocks(start, size, saved);
 	return ret;
 }
+#endif

@@ -9,6 +9,27 @@
 #include "compat.h"
 #include "hotplug_lab.h"
 
+#ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
+/**
+ * hplab_default_online_type() - the kernel's online type for new memory
+ *
+ * Return: its name as /sys/devices/system/memory/auto_online_blocks shows it.
+ */
+const char *hplab_default_online_type(void)
+{
+	switch (mhp_get_default_online_type()) {
+	case MMOP_ONLINE:
+		return "online";
+	case MMOP_ONLINE_KERNEL:
+		return "online_kernel";
+	case MMOP_ONLINE_MOVABLE:
+		return "online_movable";
+	default:
+		return "offline";
+	}
+}
+#endif
+
 #ifndef HPLAB_HAVE_MHP_SUPPORTS_MEMMAP_ON_MEMORY_VOID
 #define HPLAB_MEMMAP_PARAM "/sys/module/memory_hotplug/parameters/memmap_on_memory"
 

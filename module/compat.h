@@ -57,4 +57,26 @@ bool hplab_memmap_on_memory(void);
 void hplab_compat_init(void);
 #endif
 
+/*
+ * offline_and_remove_memory_ranges() (exported since Linux 7.3) offlines
+ * every block of several ranges under one device_hotplug_lock, onlines
+ * them again in their old zones if one cannot be offlined, and removes the
+ * ranges only once all are offline: an all-or-nothing remove of several
+ * adds, which earlier kernels leave to the module (see plug.c).
+ */
+#ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+#define HPLAB_REMOVE_PATH	"offline_and_remove_memory_ranges"
+#else
+#define HPLAB_REMOVE_PATH	"sysfs-offline+offline_and_remove_memory"
+#endif
+
+/*
+ * mhp_get_default_online_type(), exported since Linux 7.3 (6.12 declares
+ * it but keeps it to itself): what the kernel does with memory it has
+ * just added, the value of /sys/devices/system/memory/auto_online_blocks.
+ */
+#ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
+const char *hplab_default_online_type(void);
+#endif
+
 #endif /* _HOTPLUG_LAB_COMPAT_H */

@@ -11,6 +11,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/numa.h>
 #include <linux/seq_file.h>
@@ -19,6 +20,7 @@
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
+#include "compat.h"
 #include "hotplug_lab.h"
 
 #define HPLAB_MAX_WORDS 4
@@ -233,12 +235,17 @@ static int hplab_info_show(struct seq_file *m)
 		nr_groups++;
 	seq_printf(m, "version: %s\n", HPLAB_VERSION);
 	seq_printf(m, "kernel: %s\n", utsname()->release);
+	seq_printf(m, "page_size: %lu\n", PAGE_SIZE);
+	seq_printf(m, "struct_page_size: %zu\n", sizeof(struct page));
 	hplab_limits_show(m);
 	seq_puts(m, "region: ");
 	hplab_region_show(m);
 	seq_printf(m, "groups: %u\n", nr_groups);
 	seq_printf(m, "added: %#llx\n", hplab_added_bytes());
 	seq_printf(m, "check: %s\n", hplab_check_name());
+#ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
+	seq_printf(m, "default_online_type: %s\n", hplab_default_online_type());
+#endif
 	return 0;
 }
 

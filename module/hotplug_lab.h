@@ -147,9 +147,11 @@ enum hplab_block_state {
 
 enum hplab_block_state hplab_block_state(u64 block_start);
 unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
 void hplab_restore_blocks(u64 start, u64 size,
 			  const enum hplab_block_state *saved);
+#endif
 
 /* events.c */
 void hplab_event_log(const char *op, const char *args, int err,

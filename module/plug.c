@@ -10,9 +10,14 @@
  * Remove, check=module (the default): a request must consist of whole
  * chunks of one group (memory is never removed in a smaller piece than it
  * was added in), a static group is removed as a whole, a dynamic group in
- * whole, aligned units. One chunk is one offline_and_remove_memory() call,
- * which offlines, removes and on failure re-onlines by itself. Several
- * chunks need several calls, and a later call failing must not leave the
+ * whole, aligned units, and all of it or nothing. Linux 7.3 does that in
+ * one call, offline_and_remove_memory_ranges(): it offlines every block of
+ * every chunk under one device_hotplug_lock, onlines them again in their
+ * zones if one cannot be offlined, and removes only once all are offline.
+ *
+ * Before 7.3, one chunk is one offline_and_remove_memory() call, which
+ * offlines, removes and on failure re-onlines by itself. Several chunks
+ * need several calls, and a later call failing must not leave the
  * earlier chunks removed. So a remove of several chunks first offlines
  * every block of every chunk through sysfs (see blocks.c), onlining them
  * again if one block cannot be offlined, and only then removes the now
@@ -263,6 +268,49 @@ static bool hplab_chunk_requested(const struct hplab_chunk *chunk,
 	return chunk->group == group && hplab_chunk_in(chunk, start, end);
 }
 
+#ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+/*
+ * Remove the chunks of @group that lie in [@start, @end), all or nothing:
+ * one offline_and_remove_memory_ranges() call, one range per chunk.
+ */
+static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
+			       const char **why)
+{
+	struct hplab_chunk *chunk, *next;
+	unsigned int nr_ranges = 0;
+	struct range *ranges;
+	int ret;
+
+	list_for_each_entry(chunk, &hplab.chunks, list)
+		nr_ranges += hplab_chunk_requested(chunk, group, start, end);
+	ranges = kcalloc(nr_ranges, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return hplab_reject(why, -ENOMEM, "out of memory");
+	nr_ranges = 0;
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (!hplab_chunk_requested(chunk, group, start, end))
+			continue;
+		ranges[nr_ranges].start = chunk->start;
+		ranges[nr_ranges].end = hplab_chunk_end(chunk) - 1;
+		nr_ranges++;
+	}
+
+	ret = offline_and_remove_memory_ranges(ranges, nr_ranges);
+	kfree(ranges);
+	if (ret) {
+		*why = hplab_remove_error_reason(ret);
+		return ret;
+	}
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		if (!hplab_chunk_requested(chunk, group, start, end))
+			continue;
+		pr_info("removed %#llx-%#llx from group %d\n", chunk->start,
+			hplab_chunk_end(chunk) - 1, group->mgid);
+		hplab_chunk_forget(chunk);
+	}
+	return 0;
+}
+#else
 /*
  * Put the blocks of the requested chunks from @chunk on, up to @until (or
  * the end of the list), back into the states hplab_offline_blocks() saved.
@@ -283,8 +331,9 @@ static void hplab_restore_chunks(struct hplab_chunk *chunk,
 }
 
 /*
- * Remove the chunks of @group that lie in [@start, @end), all or nothing
- * (see the comment at the top of this file).
+ * Remove the chunks of @group that lie in [@start, @end), all or nothing,
+ * on a kernel without offline_and_remove_memory_ranges() (see the comment
+ * at the top of this file).
  */
 static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       const char **why)
@@ -350,6 +399,7 @@ out_free:
 	kfree(saved);
 	return ret;
 }
+#endif
 
 /*
  * check=kernel: one offline_and_remove_memory() over [@start, @end). The
@@ -614,6 +664,7 @@ void hplab_limits_show(struct seq_file *m)
 		   hplab_memmap_on_memory() ? "yes" : "no");
 	seq_printf(m, "memmap_on_memory_multi_block: %s\n",
 		   HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK ? "yes" : "no");
+	seq_printf(m, "remove_path: %s\n", HPLAB_REMOVE_PATH);
 }
 
 /**

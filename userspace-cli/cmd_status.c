@@ -124,7 +124,7 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 			const char *b;
 
 			added += r->size;
-			vmemmap += (uint64_t)r->vmemmap_pages * 4096;
+			vmemmap += (uint64_t)r->vmemmap_pages * (uint64_t)sysconf(_SC_PAGESIZE);
 			for (b = r->blocks; *b; b++)
 				if (*b != '-')
 					online += view.block_size;
@@ -137,6 +137,8 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, false);
 	hplab_kv_add(kv, &n, "memmap_on_memory_multi_block",
 		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, false);
+	hplab_kv_add(kv, &n, "remove_path",
+		     info ? hplab_key_value(info, "remove_path") : NULL, false);
 	hplab_kv_add(kv, &n, "auto_online_blocks",
 		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), false);
 	hplab_kv_add(kv, &n, "online_policy",

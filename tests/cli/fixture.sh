@@ -57,9 +57,12 @@ block 13 online Normal
 d=sys/kernel/debug/hotplug_lab
 put $d/info "version: 0.1.0
 kernel: 6.1.0-56-amd64
+page_size: 4096
+struct_page_size: 64
 block_size: 0x8000000
 memmap_on_memory: yes
 memmap_on_memory_multi_block: no
+remove_path: sysfs-offline+offline_and_remove_memory
 region: 0x40000000-0x7fffffff 0x40000000
 groups: 2
 added: 0x20000000
@@ -75,6 +78,7 @@ put $d/granularity "check: module
 block_size: 0x8000000
 memmap_on_memory: yes
 memmap_on_memory_multi_block: no
+remove_path: sysfs-offline+offline_and_remove_memory
 id type add_granularity add_granularity_memmap remove_rule
 0 static request 0x8000000 whole-group
 1 dynamic 0x10000000 0x8000000 units:0x10000000"

@@ -1,7 +1,7 @@
 # hplab in the VM: every command, its output checked against the kernel's
 # own files, its exit codes, and its advice on rejections.
 . /tests/lib.sh
-plan 39
+plan 40
 last_in_boot "the last steps online memory into a kernel zone"
 
 setup
@@ -10,9 +10,9 @@ region_end=$(hex $((REGION_START + REGION_SIZE - 1)))
 check "hplab --help lists every command" sh -c 'hplab --help | grep -c "^  [a-z]" | grep -qx 12'
 check "hplab doctor passes on a box booted with memmap= and memmap_on_memory=1" sh -c 'hplab doctor > /tmp/doctor'
 check "hplab doctor finds the claimed reserved range" \
-	grep -q "reserved range.*ok.*$(at 0)-$region_end ($((REGION_SIZE >> 30))G), claimed" /tmp/doctor
+	grep -q "reserved range.*ok.*$(at 0)-$region_end ($(human $REGION_SIZE)), claimed" /tmp/doctor
 check "hplab region candidates lists the range as claimed" \
-	sh -c "hplab region candidates | grep -q '^$(at 0) *$region_end *$((REGION_SIZE >> 30))G yes\$'"
+	sh -c "hplab region candidates | grep -q '^$(at 0) *$region_end *$(human $REGION_SIZE) yes\$'"
 
 g=$(hplab group create static $(blocks 4))
 check "hplab group create prints the new group's id" grep -q "^$g static " "$HPLAB/groups"
@@ -66,15 +66,17 @@ check "hplab -b blocks shows the block size in bytes" \
 	blocks_row 0 " *$BLOCK online " -b
 status_matches() {
 	hplab status --json > /tmp/status.json
-	added=$(awk '$1 == "added:" { print $2 }' "$HPLAB/info")
+	added=$(info added)
 	[ "$(iomem_hotplug_lab_bytes)" = $((added)) ] &&
 	grep -q "\"added\": $((added))," /tmp/status.json &&
 	grep -q "\"online\": $((2 * BLOCK))," /tmp/status.json &&
-	grep -q "\"vmemmap_self_hosted\": $((2 * MEMMAP_PAGES * 4096))," /tmp/status.json &&
+	grep -q "\"vmemmap_self_hosted\": $((2 * MEMMAP_PAGES * PAGE_SIZE))," /tmp/status.json &&
 	[ "$(movable_unmanaged)" = $((2 * MEMMAP_PAGES)) ] &&
 	grep -q "\"memmap_on_memory\": \"$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)\"" /tmp/status.json
 }
 check "hplab status --json matches /proc/iomem, sysfs and zoneinfo" status_matches
+check "hplab status names the remove path the module reports" \
+	sh -c "hplab status | grep -qx 'remove_path  *$(info remove_path)'"
 check "hplab map draws the region: M M - and the empty blocks" \
 	sh -c "hplab map | grep -q '^ *$(at 0) MM-$(printf "%$((REGION_BLOCKS - 3))s" | tr ' ' .)\$'"
 

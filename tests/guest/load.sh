@@ -1,7 +1,7 @@
 # Loading, the debugfs files, the region= parameter, and unloading: rmmod
 # is refused while memory is added, and /proc/iomem stays readable after.
 . /tests/lib.sh
-plan 25
+plan 27
 
 check "insmod succeeds" load_module
 files_ok() {
@@ -14,26 +14,41 @@ files_ok() {
 }
 check "every debugfs file exists, root-only, with its mode" files_ok
 info_ok() {
-	for key in version kernel block_size memmap_on_memory \
-		memmap_on_memory_multi_block region groups added; do
+	for key in version kernel page_size struct_page_size block_size \
+		memmap_on_memory memmap_on_memory_multi_block region groups \
+		added check; do
 		grep -q "^$key: " "$HPLAB/info" || { diag "no $key"; return 1; }
 	done
 	grep -q "^kernel: $(uname -r)\$" "$HPLAB/info" &&
 	grep -q "^block_size: $(hex $BLOCK)\$" "$HPLAB/info" &&
+	grep -q "^page_size: $(($(awk '$1 == "KernelPageSize:" { print $2; exit }' /proc/self/smaps) * 1024))\$" "$HPLAB/info" &&
 	grep -q "^region: none\$" "$HPLAB/info"
 }
-check "info reports the kernel, its block size and every key" info_ok
+check "info reports the kernel, its page and block size and every key" info_ok
 multi_block_matches_kernel() {
-	major=$(uname -r | cut -d. -f1)
-	minor=$(uname -r | cut -d. -f2)
-	if [ "$major" -gt 6 ] || { [ "$major" = 6 ] && [ "$minor" -ge 8 ]; }; then
-		want=yes
-	else
-		want=no
-	fi
+	want=no
+	kernel_at_least 6 8 && want=yes
 	grep -q "^memmap_on_memory_multi_block: $want\$" "$HPLAB/info"
 }
 check "memmap_on_memory_multi_block matches the kernel version" multi_block_matches_kernel
+# 7.3 exports offline_and_remove_memory_ranges() and
+# mhp_get_default_online_type(); the module finds them by compile test.
+remove_path_matches_kernel() {
+	want=sysfs-offline+offline_and_remove_memory
+	kernel_at_least 7 3 && want=offline_and_remove_memory_ranges
+	grep -qx "remove_path: $want" "$HPLAB/info" &&
+		grep -qx "remove_path: $want" "$HPLAB/granularity"
+}
+check "info and granularity name the remove path of the kernel version" remove_path_matches_kernel
+default_online_type_matches_kernel() {
+	if kernel_at_least 7 3; then
+		grep -qx "default_online_type: $(cat "$MEMORY/auto_online_blocks")" "$HPLAB/info"
+	else
+		! grep -q '^default_online_type:' "$HPLAB/info"
+	fi
+}
+check "info has the kernel's default online type where the kernel exports it (7.3+), as auto_online_blocks says" \
+	default_online_type_matches_kernel
 check "memmap_on_memory is yes when booted with it, as the kernel's parameter says" \
 	sh -c "grep -qx Y /sys/module/memory_hotplug/parameters/memmap_on_memory && grep -q '^memmap_on_memory: yes\$' $HPLAB/info"
 check "info says check: module after load" grep -qx 'check: module' "$HPLAB/info"
