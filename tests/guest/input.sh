@@ -1,6 +1,6 @@
 # Bad input of any shape gets a clear error and changes nothing.
 . /tests/lib.sh
-plan 68
+plan 69
 
 setup
 g=$(new_group "static $(blocks 4)")
@@ -38,10 +38,11 @@ done
 # Writes rejected before they are read log nothing (debugfs-api.txt).
 ONEWRITE_FLAGS="-d -l" expect_err_unlogged EPERM groups "static $(blocks 1)"
 expect_err_unlogged EPERM ranges "x"
-ONEWRITE_FLAGS="-l -p 4096" expect_err_unlogged EINVAL groups "static $(blocks 1)"
+ONEWRITE_FLAGS="-l -p $PAGE_SIZE" expect_err_unlogged EINVAL groups "static $(blocks 1)"
+ONEWRITE_FLAGS="-l -p $((16 * PAGE_SIZE))" expect_err_unlogged EINVAL groups "static $(blocks 1)"
 seq=$(last_seq)
 check "a write of PAGE_SIZE - 1 bytes is read and acted on" \
-	onewrite -l -p 4095 "$HPLAB/groups" "static $(blocks 1)"
+	onewrite -l -p $((PAGE_SIZE - 1)) "$HPLAB/groups" "static $(blocks 1)"
 check "... as one event, for the words in it" \
 	test "$(new_events "$seq")" = "$((seq + 1)) groups [static $(blocks 1)] ok"
 

@@ -22,8 +22,19 @@ layout=$(sed -n 's/.*memmap=\([0-9a-zA-Z]*\)\$\(0x[0-9a-fA-F]*\).*/\1 \2/p' /pro
 REGION_SIZE=$(bytes "${layout% *}")
 REGION_START=$((${layout#* }))
 REGION_BLOCKS=$((REGION_SIZE / BLOCK))
-# The memmap of one block in 4K pages: a 64-byte struct page per page (x86_64).
-MEMMAP_PAGES=$((BLOCK / 4096 * 64 / 4096))
+
+# human BYTES: a size as hplab and lsmem print it: 1G, 1.5G, 128M
+human() {
+	awk -v n="$1" 'BEGIN {
+		split("K M G T P E", units, " ")
+		scale = 1
+		for (unit = 0; unit < 6 && n >= scale * 1024; unit++)
+			scale *= 1024
+		if (!unit) print n
+		else if (n % scale) printf "%.1f%s\n", n / scale, units[unit]
+		else printf "%d%s\n", n / scale, units[unit]
+	}'
+}
 
 # at N: the address N blocks into the region, in hex
 at() {
@@ -226,6 +237,7 @@ ranges_letter_ok() {
 kernel_matches_module() {
 	[ -r "$HPLAB/ranges" ] || { diag "no $HPLAB/ranges"; return 1; }
 	rows=0
+	movable_memmap=0
 	while read -r group start end size memmap vmemmap state letters; do
 		[ "$group" = group ] && continue
 		rows=$((rows + 1))
@@ -255,7 +267,15 @@ kernel_matches_module() {
 		off:0|on:$((nr * MEMMAP_PAGES))) ;;
 		*) diag "$start: memmap $memmap with $vmemmap vmemmap pages for $nr blocks"; return 1 ;;
 		esac
+		movable=$(printf '%s' "$letters" | tr -cd m | wc -c)
+		movable_memmap=$((movable_memmap + vmemmap / nr * movable))
 	done < "$HPLAB/ranges"
+	# The kernel counts a self-hosted memmap as present, unmanaged pages
+	# of the zone its block is online in.
+	if [ "$(movable_unmanaged)" != "$movable_memmap" ]; then
+		diag "ZONE_MOVABLE has $(movable_unmanaged) unmanaged pages; the module counts $movable_memmap memmap pages in its movable blocks"
+		return 1
+	fi
 	iomem_rows=$(grep -c 'System RAM (hotplug_lab)' /proc/iomem)
 	if [ "$iomem_rows" != "$rows" ]; then
 		diag "iomem has $iomem_rows hotplug_lab resources, ranges has $rows"
@@ -267,7 +287,7 @@ kernel_matches_module() {
 		[ -d "$(block_dir $((REGION_START + i * BLOCK)))" ] && present=$((present + 1))
 		i=$((i + 1))
 	done
-	added=$(awk '$1 == "added:" { print $2 }' "$HPLAB/info")
+	added=$(info added)
 	[ -n "$added" ] || { diag "info has no added: line"; return 1; }
 	if [ "$((present * BLOCK))" != "$((added))" ] ||
 		[ "$(iomem_hotplug_lab_bytes)" != "$((added))" ]; then
@@ -284,8 +304,17 @@ set_auto_online_offline() {
 	echo offline > "$MEMORY/auto_online_blocks"
 }
 
+# info KEY: a value of the module's info file
+info() {
+	awk -v key="$1:" '$1 == key { print $2 }' "$HPLAB/info"
+}
+
+# Loads the module and reads the page and struct page sizes the kernel was
+# built with from it: MEMMAP_PAGES is the memmap of one block, in pages.
 load_module() {
-	insmod /modules/hotplug_lab.ko "$@"
+	insmod /modules/hotplug_lab.ko "$@" || return 1
+	PAGE_SIZE=$(info page_size)
+	MEMMAP_PAGES=$((BLOCK / PAGE_SIZE * $(info struct_page_size) / PAGE_SIZE))
 }
 
 # online_range START SIZE STATE: write STATE (online_movable, ...) to the
@@ -296,6 +325,13 @@ online_range() {
 		echo "$3" > "$(block_dir $addr)/state" || return 1
 		addr=$((addr + BLOCK))
 	done
+}
+
+# kernel_at_least MAJOR MINOR: the running kernel is that version or later
+kernel_at_least() {
+	major=$(uname -r | cut -d. -f1)
+	minor=$(uname -r | cut -d. -f2)
+	[ "$major" -gt "$1" ] || { [ "$major" = "$1" ] && [ "$minor" -ge "$2" ]; }
 }
 
 kernel_is_6_8_or_later() {

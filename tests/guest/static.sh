@@ -58,7 +58,7 @@ total_before=$(meminfo MemTotal)
 expect_ok remove "$g all"
 total_after=$(meminfo MemTotal)
 check "remove all takes the online memory out of MemTotal (4 blocks less 2 blocks' memmap)" \
-	test $((total_before - total_after)) = $(((4 * BLOCK - 2 * MEMMAP_PAGES * 4096) / 1024))
+	test $((total_before - total_after)) = $(((4 * BLOCK - 2 * MEMMAP_PAGES * PAGE_SIZE) / 1024))
 check "kernel matches module after remove all" kernel_matches_module
 no_block_left() {
 	i=0
