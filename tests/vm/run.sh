@@ -124,12 +124,14 @@ set +e
 status=0
 timeout "${HPLAB_VM_TIMEOUT:-900}" "$@" || status=$?
 
-# Kernel reports that fail a run: WARN, BUG, Oops and the checkers'
-# reports, and the module's own warning that it could not put a block
-# back. Only kernel lines count (they carry a printk timestamp), so test
+# Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
+# (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
+# hung tasks, RCU stalls, kmemleak reports or kmemleak switching itself
+# off, and the module's own warning that it could not put a block back.
+# Only kernel lines count (they carry a printk timestamp), so test
 # descriptions cannot match.
 bad_kernel_lines() {
-	grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|hotplug_lab: could not)' "$@"
+	grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|BUG [a-z0-9_:-]+ \(|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked for more than|rcu: INFO:|kmemleak: .*(suspected memory leak|disabled)|hotplug_lab: could not)' "$@"
 }
 
 tr -d '\r' < "$console" > "$work/console.txt"
@@ -159,6 +161,14 @@ lockdep=$(sed -n 's/^@@LOCKDEP *//p' "$work/console.txt")
 if [ -n "$lockdep" ]; then
 	echo "$lockdep" | grep -qE '^debug_locks: +1$'
 	result $? "lockdep is still on at the end of the boot ($lockdep)"
+fi
+# A debug kernel's kmemleak: every object the scripts left unreferenced
+# (tests/vm/init clears what booting left).
+if grep -q '^@@KMEMLEAK-BEGIN' "$work/console.txt"; then
+	sed -n '/^@@KMEMLEAK-BEGIN/,/^@@KMEMLEAK-END/p' "$work/console.txt" | grep -v '^@@' > "$work/kmemleak"
+	! grep -qE 'unreferenced object|scan failed' "$work/kmemleak"
+	result $? "kmemleak found no object left unreferenced ($(grep -c 'unreferenced object' "$work/kmemleak") reported)"
+	grep -q 'unreferenced object' "$work/kmemleak" && head -n 60 "$work/kmemleak" | sed 's/^/# /'
 fi
 bad_kernel_lines "$work/console.txt" | awk '!seen[$0]++' > "$work/kernel-bad"
 [ ! -s "$work/kernel-bad" ]
