@@ -8,6 +8,8 @@
 # KERNELS=...); every supported kernel left out is reported as skipped.
 # Each step is held to its exit status and to its TAP plan: a step that
 # exits non-zero, or prints more or fewer results than its "1..N", fails.
+# Steps run HPLAB_JOBS at a time (default: the number of cores), reported
+# in order.
 # The suite fails when a supported kernel is missing, and ends with
 # "N passed, N failed, N skipped" and the time each step took.
 set -u -o pipefail
@@ -23,21 +25,59 @@ note() {
 	echo "$*" | tee -a "$log"
 }
 
-# step NAME COMMAND...: run one step of the suite
+# step NAME COMMAND...: run one step of the suite. Steps run in the
+# background, HPLAB_JOBS at a time (default: one per core; a TCG guest is
+# one host thread), and are reported in the order they were started, each
+# with its exit status, its TAP plan and the time it took.
+jobs_max=${HPLAB_JOBS:-$(nproc)}
+steps=$top/build/check-steps
+rm -rf "$steps"
+mkdir -p "$steps"
+started=0
+reported=0
 step() {
-	local name=$1 out=$top/build/check-step.out start status ran planned
+	local dir=$steps/$started
+	mkdir -p "$dir"
+	echo "$1" > "$dir/name"
 	shift
-	note "## $name"
-	start=$(date +%s)
-	"$@" 2>&1 | tee "$out"
-	status=${PIPESTATUS[0]}
-	cat "$out" >> "$log"
-	ran=$(grep -cE '^(ok|not ok)( |$)' "$out")
-	planned=$(grep -E '^1\.\.[0-9]+$' "$out")
-	[ "$status" = 0 ] || note "not ok - $name: exited with status $status"
-	[ "$planned" = "1..$ran" ] ||
-		note "not ok - $name: printed $ran results for the plan '${planned:-none}'"
-	printf '%5ds  %s\n' $(($(date +%s) - start)) "$name" >> "$times"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+		report_finished
+	done
+	(
+		start=$(date +%s)
+		"$@" < /dev/null > "$dir/out" 2>&1
+		echo $? > "$dir/status.tmp"
+		echo $(($(date +%s) - start)) > "$dir/seconds"
+		mv "$dir/status.tmp" "$dir/status"
+	) &
+	started=$((started + 1))
+	report_finished
+}
+
+# Report the steps that have finished, up to the first that has not.
+report_finished() {
+	local dir name status ran planned
+	while [ "$reported" -lt "$started" ] && [ -r "$steps/$reported/status" ]; do
+		dir=$steps/$reported
+		name=$(cat "$dir/name")
+		status=$(cat "$dir/status")
+		note "## $name"
+		tee -a "$log" < "$dir/out"
+		ran=$(grep -cE '^(ok|not ok)( |$)' "$dir/out")
+		planned=$(grep -E '^1\.\.[0-9]+$' "$dir/out")
+		[ "$status" = 0 ] || note "not ok - $name: exited with status $status"
+		[ "$planned" = "1..$ran" ] ||
+			note "not ok - $name: printed $ran results for the plan '${planned:-none}'"
+		printf '%5ds  %s\n' "$(cat "$dir/seconds")" "$name" >> "$times"
+		reported=$((reported + 1))
+	done
+}
+
+# Wait for every step and report the rest.
+finish_steps() {
+	wait
+	report_finished
 }
 
 # The VM boots, each "name|kernel arguments|scripts". Every guest script
@@ -100,7 +140,10 @@ debian_releases=$(for release in $releases; do
 done)
 # shellcheck disable=SC2086
 step "dkms and packaging" "$top/tests/dkms.sh" $debian_releases
-for release in $releases; do
+# The dkms-smoke boots take the modules DKMS built.
+finish_steps
+# The debug kernels' boots take longest: they start first.
+for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $releases | grep -v -- '-debug$'); do
 	# An empty -k (DKMS built nothing) makes run.sh fail, not fall back.
 	case " $(echo $debian_releases) " in
 	*" $release "*)
@@ -113,6 +156,8 @@ for release in $releases; do
 		step "$release $name" "$top/tests/vm/run.sh" -n "$name" -a "$args" "$release" $scripts
 	done < <(boots)
 done
+
+finish_steps
 
 passed=$(grep -E '^ok( |$)' "$log" | grep -vc '# SKIP')
 skipped=$(grep -E '^ok( |$)' "$log" | grep -c '# SKIP')
