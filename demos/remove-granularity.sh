@@ -22,7 +22,7 @@ else
 fi
 
 step "The module's rule: memory goes in the pieces it came in"
-run "hplab remove $g $(hex $START) 128M"
+run_refused "hplab remove $g $(hex $START) 128M"
 fact "the module refuses to remove 128M of the 256M" test -d "$(block_dir $START)"
 
 step "Let the kernel judge"
@@ -39,7 +39,7 @@ if kernel_multi_block; then
 	fact "6.8+: the kernel removes one block of a memmap_on_memory add" \
 		test ! -d "$(block_dir $START)" -a -d "$(block_dir $((START + BLOCK)))"
 else
-	run "hplab remove $g $(hex $START) 256M"
+	run_refused "hplab remove $g $(hex $START) 256M"
 	run "dmesg | grep 'wrong granularity' | tail -n 1"
 	say "Two single-block adds removed in one call: the kernel refuses, because before 6.8 try_remove_memory() only knows how to free the memmap of memory_hotplug.memmap_on_memory memory one block at a time ('Refuse to remove ... wrong granularity'). offline_and_remove_memory() put everything back as it was."
 	fact "before 6.8: the kernel refuses with 'wrong granularity' in dmesg" \

@@ -39,9 +39,29 @@ say() {
 	printf '%s\n' "$*" | fold -s -w 76 | sed 's/^/   /'
 }
 
+# run COMMAND: show a command and what it prints, as typed on the box. A
+# command that fails fails the demo: every step of it is meant to work.
 run() {
+	run_expect 0 "$@"
+}
+
+# run_refused COMMAND: the same for an hplab request the module must
+# refuse: hplab exits 1 (rejected), and anything else fails the demo.
+run_refused() {
+	run_expect 1 "$@"
+}
+
+run_expect() {
+	run_want=$1
+	shift
 	printf '$ %s\n' "$*"
-	sh -c "$*" 2>&1 | sed 's/^/  /'
+	sh -c "$*" > /tmp/demo-run.out 2>&1
+	run_status=$?
+	sed 's/^/  /' /tmp/demo-run.out
+	if [ "$run_status" != "$run_want" ]; then
+		diag "the command exited $run_status; the demo expected $run_want"
+		FAILED=1
+	fi
 }
 
 # fact DESCRIPTION COMMAND...: state a fact the demo teaches, and check it
