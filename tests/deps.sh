@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install what hotplug-lab needs from Debian's packages, skipping what is
-# there already: both Debian 12 kernels with headers, QEMU, the initramfs
-# tools, sparse and codespell, libsmartcols for the CLI, dkms, the 6.1
-# kernel source (checkpatch.pl, and the debug kernel) and what building a
-# kernel needs.
+# there already: Debian 12's kernels with headers (6.1, 6.12, 6.12-rt),
+# QEMU, the initramfs tools, sparse and codespell, libsmartcols for the
+# CLI, dkms, the 6.1 kernel source (checkpatch.pl, and the 6.1 debug
+# kernel), what building a kernel needs, and the source of the newer
+# kernels the project builds (7.3, from Debian's newer suites).
 set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
@@ -16,27 +17,50 @@ for p in $packages; do
 		missing="$missing $p"
 done
 
+# The kernel source of every line the project builds that Debian 12 does
+# not have (7.3): tests/fetch-debian.sh takes it from newer suites.
+top=$(cd "$(dirname "$0")/.." && pwd)
+fetch=""
+for line in $("$top/tests/kernels.sh" --to-build); do
+	version=${line%%-*}
+	[ -r "/usr/src/linux-source-$version.tar.xz" ] && continue
+	case " $fetch " in
+	*" linux-source-$version "*) ;;
+	*) fetch="$fetch linux-source-$version" ;;
+	esac
+done
+fetched() {
+	for package in $fetch; do
+		[ -r "$top/build/debian/$package.version" ] || return 1
+	done
+}
+
 # Every Debian kernel line needs its image and its headers: tests/kernels.sh
 # says whether each has both (the project's own builds come later, from
 # make kernels).
-if [ -z "$missing" ] && "$(dirname "$0")/kernels.sh" --debian > /dev/null 2>&1; then
+if [ -z "$missing" ] && fetched && "$top/tests/kernels.sh" --debian > /dev/null 2>&1; then
 	echo "deps: everything is installed"
 	exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# Debian 12's 6.12 kernel lives in bookworm-security under a name that
-# changes with every update: prefer the meta-package, else the newest.
-if apt-cache show linux-image-6.12-amd64 > /dev/null 2>&1; then
-	k612="linux-image-6.12-amd64 linux-headers-6.12-amd64"
-else
-	release=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+# Debian 12's 6.12 kernels live in bookworm-security under names that
+# change with every update: prefer the meta-packages, else the newest.
+kernels=""
+for flavour in amd64 rt-amd64; do
+	if apt-cache show "linux-image-6.12-$flavour" > /dev/null 2>&1; then
+		kernels="$kernels linux-image-6.12-$flavour linux-headers-6.12-$flavour"
+		continue
+	fi
+	release=$(apt-cache search --names-only "^linux-image-6\\.12\\.[0-9]+\\+deb12-$flavour\$" |
 		cut -d' ' -f1 | sed 's/^linux-image-//' | sort -V | tail -n 1)
-	[ -n "$release" ] || { echo "deps: no 6.12 kernel package found" >&2; exit 1; }
-	k612="linux-image-$release linux-headers-$release"
-fi
-echo "deps: installing$missing $k612"
+	[ -n "$release" ] || { echo "deps: no 6.12 $flavour kernel package found" >&2; exit 1; }
+	kernels="$kernels linux-image-$release linux-headers-$release"
+done
+echo "deps: installing$missing$kernels"
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing $k612
-"$(dirname "$0")/kernels.sh" --debian > /dev/null
+apt-get install -y -qq --no-install-recommends $missing $kernels
+# shellcheck disable=SC2086
+[ -z "$fetch" ] || "$top/tests/fetch-debian.sh" $fetch
+"$top/tests/kernels.sh" --debian > /dev/null

@@ -4,14 +4,17 @@
 # suite instead of shrinking it.
 #
 # - Debian's, one per line below: the newest installed release that has
-#   its headers (make deps installs them).
+#   its headers (make deps installs them). A line is VERSION or
+#   VERSION-FLAVOUR: 6.12 is linux-image-6.12.*-amd64, 6.12-rt is
+#   linux-image-6.12.*-rt-amd64 (PREEMPT_RT).
 # - The project's own builds (tests/build-kernel.sh, make kernels), in
-#   build/kernels/LINE/.
+#   build/kernels/LINE/: the debug kernel, and 7.3, newer than any
+#   kernel Debian 12 has and built from Debian's linux-source-7.3.
 #
 # kernels.sh --to-build prints the lines the project builds; --debian
 # lists and checks Debian's kernels only.
-DEBIAN_LINES="6.1 6.12"
-BUILT_LINES="6.1-debug"
+DEBIAN_LINES="6.1 6.12 6.12-rt"
+BUILT_LINES="6.1-debug 7.3"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${1:-}" = --to-build ]; then
@@ -21,10 +24,13 @@ fi
 
 status=0
 for line in $DEBIAN_LINES; do
-	release=$(for image in /boot/vmlinuz-"$line".*-amd64; do
+	version=${line%%-*}
+	flavour=${line#"$version"}
+	release=$(for image in /boot/vmlinuz-"$version".*"$flavour"-amd64; do
 		release=${image#/boot/vmlinuz-}
-		case $release in
-		*-rt-amd64|*-cloud-amd64) continue ;;
+		# 6.12 is the generic flavour: not 6.12-rt's nor 6.12-cloud's
+		case $flavour:$release in
+		:*-rt-amd64 | :*-cloud-amd64) continue ;;
 		esac
 		[ -r "$image" ] && [ -d "/lib/modules/$release/build" ] && echo "$release"
 	done | sort -V | tail -n 1)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Kernel style checks of the module, as TAP: checkpatch.pl from the 6.1
 # source package (--strict and --codespell, as linux-mm reviewers run it)
-# and sparse against every installed kernel.
+# and sparse against every kernel (W=1 alone, and a skip, where the
+# kernel is newer than the sparse Debian 12 has).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=$top/build/checkpatch
@@ -9,6 +10,10 @@ n=0
 result() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
 }
 
 if [ ! -x "$tools/scripts/checkpatch.pl" ]; then
@@ -40,9 +45,19 @@ for release in $("$top/tests/kernels.sh"); do
 	make -s -C "$("$top/tests/kernel-paths.sh" "$release" | cut -d' ' -f1)" \
 		M="$dir" C=2 W=1 modules > "$dir.log" 2>&1
 	status=$?
-	out=$(grep -v 'Skipping BTF generation' "$dir.log")
+	# A kernel newer than Debian 12's sparse (7.3 wants __typeof_unqual__)
+	# says so and builds without it: that is W=1 alone, and a skip. Without
+	# sparse at all, the warning is a finding.
+	old_sparse="C=2 specified, but sparse is not available or not up to date"
+	out=$(grep -v -e 'Skipping BTF generation' -e "$old_sparse" "$dir.log")
 	[ "$status" = 0 ] && [ -z "$out" ]
-	result $? "sparse and W=1 clean against $release (make exit status $status)"
+	clean=$?
+	if command -v sparse > /dev/null && grep -q "$old_sparse" "$dir.log"; then
+		result $clean "W=1 clean against $release (make exit status $status)"
+		skip "sparse clean against $release" "$(sparse --version) is too old for this kernel"
+	else
+		result $clean "sparse and W=1 clean against $release (make exit status $status)"
+	fi
 	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done
 echo "1..$n"
