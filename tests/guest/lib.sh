@@ -309,12 +309,15 @@ info() {
 	awk -v key="$1:" '$1 == key { print $2 }' "$HPLAB/info"
 }
 
-# Loads the module and reads the page and struct page sizes the kernel was
-# built with from it: MEMMAP_PAGES is the memmap of one block, in pages.
-load_module() {
-	insmod /modules/hotplug_lab.ko "$@" || return 1
+# The page and struct page sizes the kernel was built with, as the loaded
+# module reports them: MEMMAP_PAGES is the memmap of one block, in pages.
+read_module_facts() {
 	PAGE_SIZE=$(info page_size)
 	MEMMAP_PAGES=$((BLOCK / PAGE_SIZE * $(info struct_page_size) / PAGE_SIZE))
+}
+
+load_module() {
+	insmod /modules/hotplug_lab.ko "$@" && read_module_facts
 }
 
 # online_range START SIZE STATE: write STATE (online_movable, ...) to the
