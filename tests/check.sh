@@ -81,9 +81,12 @@ finish_steps() {
 }
 
 # The VM boots, each "name|kernel arguments|scripts". Every guest script
-# and every demo must be in one; demos boot with their "# boot:" line.
+# and every demo must be in one; demos boot with their "# boot:" line. The
+# scenarios are two boots, so that a debug kernel's (the slowest) share
+# the cores.
 boots() {
-	echo "main||load region static dynamic granularity memmap input concurrency cli"
+	echo "main||load region static dynamic granularity memmap"
+	echo "input||input concurrency cli"
 	echo "offline||offline-failure"
 	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off"
 	for demo in "$top"/demos/*.sh; do
