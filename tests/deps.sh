@@ -18,19 +18,18 @@ for p in $packages; do
 done
 
 # The kernel source of every line the project builds that Debian 12 does
-# not have (7.3): tests/fetch-debian.sh takes it from newer suites.
+# not have (7.3): tests/fetch-debian.sh takes it from newer suites. Asked
+# once the packages above are in (linux-source-6.1 is one of them).
 top=$(cd "$(dirname "$0")/.." && pwd)
-fetch=""
-for line in $("$top/tests/kernels.sh" --to-build); do
-	version=${line%%-*}
-	[ -r "/usr/src/linux-source-$version.tar.xz" ] && continue
-	case " $fetch " in
-	*" linux-source-$version "*) ;;
-	*) fetch="$fetch linux-source-$version" ;;
-	esac
-done
+to_fetch() {
+	for line in $("$top/tests/kernels.sh" --to-build); do
+		version=${line%%-*}
+		[ -r "/usr/src/linux-source-$version.tar.xz" ] && continue
+		echo "linux-source-$version"
+	done | sort -u
+}
 fetched() {
-	for package in $fetch; do
+	for package in $(to_fetch); do
 		[ -r "$top/build/debian/$package.version" ] || return 1
 	done
 }
@@ -61,6 +60,7 @@ done
 echo "deps: installing$missing$kernels"
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing $kernels
+fetch=$(to_fetch)
 # shellcheck disable=SC2086
 [ -z "$fetch" ] || "$top/tests/fetch-debian.sh" $fetch
 "$top/tests/kernels.sh" --debian > /dev/null
