@@ -134,12 +134,13 @@ timeout "${HPLAB_VM_TIMEOUT:-1800}" "$@" || status=$?
 
 # Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
 # (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
-# hung tasks, RCU stalls, kmemleak reports or kmemleak switching itself
-# off, and the module's own warning that it could not put a block back.
+# hung tasks, RCU stalls, kmemleak switching itself off (its reports are
+# read below), and the module's own warning that it could not put a block
+# back.
 # Only kernel lines count (they carry a printk timestamp), so test
 # descriptions cannot match.
 bad_kernel_lines() {
-	grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|BUG [a-z0-9_:-]+ \(|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked for more than|rcu: INFO:|kmemleak: .*(suspected memory leak|disabled)|hotplug_lab: could not)' "$@"
+	grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|BUG [a-z0-9_:-]+ \(|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked for more than|rcu: INFO:|kmemleak: .*disabled|hotplug_lab: could not)' "$@"
 }
 
 tr -d '\r' < "$console" > "$work/console.txt"
