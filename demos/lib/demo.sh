@@ -55,9 +55,9 @@ run_expect() {
 	run_want=$1
 	shift
 	printf '$ %s\n' "$*"
-	sh -c "$*" > /tmp/demo-run.out 2>&1
+	run_out=$(sh -c "$*" 2>&1)
 	run_status=$?
-	sed 's/^/  /' /tmp/demo-run.out
+	[ -z "$run_out" ] || printf '%s\n' "$run_out" | sed 's/^/  /'
 	if [ "$run_status" != "$run_want" ]; then
 		diag "the command exited $run_status; the demo expected $run_want"
 		FAILED=1

@@ -9,7 +9,7 @@ check "the DKMS-installed module is in updates/dkms" \
 check "depmod indexes it" sh -c 'depmod && grep -q "updates/dkms/hotplug_lab.ko" /lib/modules/$(uname -r)/modules.dep'
 param="$((REGION_SIZE >> 20))M@$(hex $REGION_START)"
 check "modprobe hotplug_lab region=$param" modprobe hotplug_lab region=$param
-read_module_facts
+read_module_facts || bail "the module's info file has no page_size"
 check "the region is claimed" \
 	iomem_has $REGION_START $((REGION_START + REGION_SIZE - 1)) "hotplug_lab region"
 g=$(new_group "static $(blocks 2)")

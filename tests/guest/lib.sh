@@ -313,6 +313,7 @@ info() {
 # module reports them: MEMMAP_PAGES is the memmap of one block, in pages.
 read_module_facts() {
 	PAGE_SIZE=$(info page_size)
+	[ -n "$PAGE_SIZE" ] || return 1
 	MEMMAP_PAGES=$((BLOCK / PAGE_SIZE * $(info struct_page_size) / PAGE_SIZE))
 }
 
