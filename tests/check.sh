@@ -30,6 +30,11 @@ note() {
 # one host thread), and are reported in the order they were started, each
 # with its exit status, its TAP plan and the time it took.
 jobs_max=${HPLAB_JOBS:-$(nproc)}
+case $jobs_max in
+'' | *[!0-9]* | 0) echo "check.sh: HPLAB_JOBS must be a number of 1 or more" >&2; exit 2 ;;
+esac
+# Interrupted, stop every step (timeout passes the signal on to QEMU).
+trap 'trap - INT TERM; kill 0' INT TERM
 steps=$top/build/check-steps
 rm -rf "$steps"
 mkdir -p "$steps"
@@ -74,10 +79,18 @@ report_finished() {
 	done
 }
 
-# Wait for every step and report the rest.
+# Wait for every step, reporting each as soon as it and those before it
+# are done.
 finish_steps() {
-	wait
-	report_finished
+	while [ "$reported" -lt "$started" ]; do
+		wait -n || [ -n "$(jobs -rp)" ] || { report_finished; break; }
+		report_finished
+	done
+	# A step killed before it could write its status.
+	while [ "$reported" -lt "$started" ]; do
+		note "not ok - $(cat "$steps/$reported/name"): ended without an exit status"
+		reported=$((reported + 1))
+	done
 }
 
 # The VM boots, each "name|kernel arguments|scripts". Every guest script
