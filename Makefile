@@ -105,9 +105,9 @@ clean:
 		Module.symvers modules.order .module-common.o
 
 # A demo in the VM, booted with the arguments its "# boot:" line names, on
-# the newest Debian kernel unless DEMO_KERNEL= is given.
+# the newest generic Debian kernel unless DEMO_KERNEL= is given.
 DEMO ?= tour
-DEMO_KERNEL ?= $(lastword $(shell tests/kernels.sh --debian))
+DEMO_KERNEL ?= $(lastword $(filter-out %-rt-amd64,$(shell tests/kernels.sh --debian)))
 demo: deps
 	$(MAKE) build/$(DEMO_KERNEL)/hotplug_lab.ko cli
 	tests/demo.sh $(DEMO_KERNEL) $(DEMO)
