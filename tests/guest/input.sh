@@ -81,18 +81,20 @@ many_events() {
 }
 check "the event ring keeps the latest 256 events, numbered one per write" many_events
 # No kmemleak in Debian's kernels; a leaked write buffer (4 KiB slab each)
-# would show as MBs of unreclaimable slab after thousands of writes.
+# would show as 8 MB of unreclaimable slab after 2000 writes, against a
+# bound of 2 MB (measured: 0 to 48 kB without a leak). 2000, not more: on
+# the debug kernel every write costs about 0.15 s.
 no_leak_on_rejected_writes() {
 	junk=$(head -c 3000 /dev/zero | tr '\0' 'x')
 	before=$(meminfo SUnreclaim)
 	i=0
-	while [ $i -lt 3000 ]; do
+	while [ $i -lt 1000 ]; do
 		write add "$junk"
 		write groups "$junk $i"
 		i=$((i + 1))
 	done
 	after=$(meminfo SUnreclaim)
-	diag "SUnreclaim $before kB before 6000 rejected 3K writes, $after kB after"
+	diag "SUnreclaim $before kB before 2000 rejected 3K writes, $after kB after"
 	test $((after - before)) -lt 2048
 }
 check "thousands of rejected writes leak no kernel memory" no_leak_on_rejected_writes
