@@ -91,6 +91,16 @@ static char *hplab_region_string(const struct hplab_ctx *ctx,
 	return text;
 }
 
+/* debugfs is mounted where the module's files live (/proc/mounts says). */
+static bool hplab_debugfs_mounted(const struct hplab_ctx *ctx)
+{
+	char *mounts = hplab_read(ctx, "/proc/mounts");
+	bool mounted = mounts && strstr(mounts, " " _PATH_DEBUGFS " debugfs ");
+
+	free(mounts);
+	return mounted;
+}
+
 static bool hplab_has_reserved_range(const struct hplab_ctx *ctx)
 {
 	struct hplab_candidate *list;
@@ -154,8 +164,7 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 
 	/* Every setting that will surprise the user. */
 	warnings = calloc(1, 1024);
-	if (!hplab_exists(ctx, _PATH_DEBUGFS "/hotplug_lab") &&
-	    !hplab_exists(ctx, _PATH_DEBUGFS "/tracing"))
+	if (!hplab_debugfs_mounted(ctx))
 		w += snprintf(warnings + w, 1024 - w, "debugfs is not mounted (mount -t debugfs none /sys/kernel/debug); ");
 	else if (!loaded)
 		w += snprintf(warnings + w, 1024 - w, "hotplug_lab is not loaded (modprobe hotplug_lab); ");
@@ -289,7 +298,7 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_doctor doc = { .ctx = ctx };
 	uint64_t block_size = hplab_block_size(ctx);
-	char *param, *policy, *mounts, detail[256], buf[32];
+	char *param, *policy, detail[256], buf[32];
 
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
@@ -346,13 +355,11 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 				    "no rule onlines memory");
 	}
 
-	mounts = hplab_read(ctx, "/proc/mounts");
-	if (mounts && strstr(mounts, " debugfs "))
+	if (hplab_debugfs_mounted(ctx))
 		hplab_doctor_report(&doc, "debugfs", HPLAB_OK, "mounted");
 	else
 		hplab_doctor_report(&doc, "debugfs", HPLAB_FAIL,
 				    "not mounted: mount -t debugfs none /sys/kernel/debug");
-	free(mounts);
 
 	hplab_doctor_report(&doc, "hotplug_lab", hplab_module_loaded(ctx) ? HPLAB_OK : HPLAB_WARN,
 			    hplab_module_loaded(ctx) ? "loaded" :
