@@ -42,11 +42,13 @@ kernels: deps
 	for line in $$(tests/kernels.sh --to-build); do tests/build-kernel.sh $$line > /dev/null || exit 1; done
 
 # One build directory per kernel: Kbuild writes its objects next to the
-# sources, so two kernels cannot share one tree.
+# sources, so two kernels cannot share one tree. tests/kernel-make.sh runs
+# make in the kernel's build tree (in the Debian 13 build root for its
+# kernels).
 build/%/hotplug_lab.ko: $(MODULE_SOURCES)
 	rm -rf build/$* && mkdir -p build/$*
 	cp -r Kbuild dkms.conf module build/$*/
-	$(MAKE) -C $$(tests/kernel-paths.sh $* | cut -d' ' -f1) M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
+	+tests/kernel-make.sh $* M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules
 
 modules: $(foreach k,$(KERNELS),build/$(k)/hotplug_lab.ko)
 
@@ -60,13 +62,13 @@ cli:
 cli-asan:
 	$(MAKE) -C userspace-cli O=$(CURDIR)/build/cli-asan SANITIZE=1
 
+# check.sh builds the kernels and the modules while the first boots run.
 # KERNELS=... on the command line or in the environment boots only those
 # kernels (and builds none); check.sh then reports every other supported
 # kernel as skipped.
 KERNELS_CHOSEN := $(filter command line environment,$(origin KERNELS))
 check: deps
-	$(if $(KERNELS_CHOSEN),,$(MAKE) kernels)
-	$(MAKE) modules cli cli-asan
+	$(MAKE) cli cli-asan
 	tests/check.sh $(if $(KERNELS_CHOSEN),--only $(KERNELS))
 
 style:

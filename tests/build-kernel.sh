@@ -6,13 +6,15 @@
 #
 # LINE is VERSION or VERSION-FLAVOUR. The source is Debian's
 # linux-source-VERSION: /usr/src/linux-source-VERSION.tar.xz where the
-# machine has the package (6.1: make deps installs it), else what
-# tests/fetch-debian.sh unpacked into build/debian/root (newer lines). The
+# machine has the package (6.1: make deps installs it), else the same in
+# the Debian 13 build root (newer lines: tests/build-root.sh). The
 # configuration is allnoconfig + tests/rig.config (what the guest needs),
 # + tests/VERSION.config and tests/FLAVOUR.config where they exist; the
-# release ends in -hplab or -hplab-FLAVOUR. build/kernels/LINE/ then holds
-# vmlinuz, the build tree for external modules (obj/), the modules
-# (lib/modules/RELEASE/), release and key.
+# release ends in -hplab or -hplab-FLAVOUR. A line with patches,
+# tests/patches/LINE/*.patch (each says why), builds from its own patched
+# copy of the source. build/kernels/LINE/ then holds vmlinuz, the build
+# tree for external modules (obj/), the modules (lib/modules/RELEASE/),
+# release and key.
 set -eu
 # Called from make, this script would inherit its MAKEFLAGS: "-w" makes
 # every make below print "Entering directory" lines into its output (the
@@ -28,7 +30,7 @@ out=$top/build/kernels/$line
 src=$top/build/kernels/src/linux-source-$version
 
 tarball=/usr/src/linux-source-$version.tar.xz
-[ -r "$tarball" ] || tarball=$top/build/debian/root/usr/src/linux-source-$version.tar.xz
+[ -r "$tarball" ] || tarball=$top/build/debian/trixie/usr/src/linux-source-$version.tar.xz
 [ -r "$tarball" ] || { echo "build-kernel.sh: no linux-source-$version.tar.xz (make deps fetches it)" >&2; exit 1; }
 fragments=$top/tests/rig.config
 for name in "$version" $flavour; do
@@ -36,8 +38,9 @@ for name in "$version" $flavour; do
 done
 [ -z "$flavour" ] || [ -r "$top/tests/$flavour.config" ] ||
 	{ echo "build-kernel.sh: no config fragment tests/$flavour.config" >&2; exit 1; }
+patches=$(ls "$top/tests/patches/$line"/*.patch 2> /dev/null || true)
 # shellcheck disable=SC2086
-key=$(cat "$tarball" $fragments "$0" | sha256sum | cut -c1-16)
+key=$(cat "$tarball" $fragments $patches "$0" | sha256sum | cut -c1-16)
 if [ "$(cat "$out/key" 2> /dev/null)" = "$key" ]; then
 	cat "$out/release"
 	exit 0
@@ -46,10 +49,18 @@ fi
 start=$(date +%s)
 rm -rf "$out"
 mkdir -p "$out/obj"
-# The lines of one version (7.3, 7.3-debug) share its source tree, which
-# their build trees point into: unpack it only when the tarball changed.
+# The unpatched lines of one version share its source tree, which their
+# build trees point into: unpack it only when the tarball changed.
 source_key=$(sha256sum < "$tarball" | cut -c1-16)
-if [ "$(cat "$src.key" 2> /dev/null)" != "$source_key" ]; then
+if [ -n "$patches" ]; then
+	src=$out/src
+	mkdir -p "$src"
+	tar -xJf "$tarball" -C "$src" --strip-components=1
+	for patch in $patches; do
+		patch -s -p1 -d "$src" < "$patch" ||
+			{ echo "build-kernel.sh: $line: $patch does not apply" >&2; exit 1; }
+	done
+elif [ "$(cat "$src.key" 2> /dev/null)" != "$source_key" ]; then
 	rm -rf "$src" "$src.key"
 	mkdir -p "$src"
 	tar -xJf "$tarball" -C "$src" --strip-components=1

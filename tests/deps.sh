@@ -1,15 +1,17 @@
 #!/bin/sh
 # Install what hotplug-lab needs from Debian's packages, skipping what is
 # there already: Debian 12's kernels with headers (6.1, 6.12, 6.12-rt),
-# QEMU, the initramfs tools, sparse and codespell, libsmartcols for the
-# CLI, dkms, the 6.1 kernel source (checkpatch.pl, and the 6.1 debug
-# kernel), what building a kernel needs, and the source of the newer
-# kernels the project builds (7.3, from Debian's newer suites).
+# QEMU, the initramfs tools, codespell, libsmartcols for the CLI, dkms,
+# the 6.1 kernel source (checkpatch.pl, and the 6.1 debug kernel), what
+# building a kernel needs; then the Debian 13 build root
+# (tests/build-root.sh) with Debian 13's kernels (7.3) and the source of
+# the newer kernels the project builds (7.3-debug), and sparse built from
+# Debian's newest source (tests/build-sparse.sh).
 set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
-gzip perl openssl sparse codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64
-flex bison bc libelf-dev libssl-dev"
+gzip perl openssl codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64
+flex bison bc libelf-dev libssl-dev patch debootstrap"
 
 missing=""
 for p in $packages; do
@@ -17,27 +19,28 @@ for p in $packages; do
 		missing="$missing $p"
 done
 
-# The kernel source of every line the project builds that Debian 12 does
-# not have (7.3): tests/fetch-debian.sh takes it from newer suites. Asked
-# once the packages above are in (linux-source-6.1 is one of them).
+# What the build root holds: the kernels of tests/kernels.sh --trixie, and
+# the source of every line the project builds that Debian 12 has no
+# source package of. Asked once the packages above are in
+# (linux-source-6.1 is one of them).
 top=$(cd "$(dirname "$0")/.." && pwd)
-to_fetch() {
+root_wants() {
+	for line in $("$top/tests/kernels.sh" --trixie); do
+		echo "--kernel $line"
+	done
 	for line in $("$top/tests/kernels.sh" --to-build); do
 		version=${line%%-*}
-		[ -r "/usr/src/linux-source-$version.tar.xz" ] && continue
-		echo "linux-source-$version"
+		[ -r "/usr/src/linux-source-$version.tar.xz" ] ||
+			[ -r "$top/build/debian/trixie/usr/src/linux-source-$version.tar.xz" ] ||
+			echo "linux-source-$version"
 	done | sort -u
-}
-fetched() {
-	for package in $(to_fetch); do
-		[ -r "$top/build/debian/$package.version" ] || return 1
-	done
 }
 
 # Every Debian kernel line needs its image and its headers: tests/kernels.sh
 # says whether each has both (the project's own builds come later, from
 # make kernels).
-if [ -z "$missing" ] && fetched && "$top/tests/kernels.sh" --debian > /dev/null 2>&1; then
+if [ -z "$missing" ] && [ -z "$(root_wants | grep -v -- --kernel)" ] &&
+	[ -x "$top/build/sparse/sparse" ] && "$top/tests/kernels.sh" --debian > /dev/null 2>&1; then
 	echo "deps: everything is installed"
 	exit 0
 fi
@@ -60,7 +63,8 @@ done
 echo "deps: installing$missing$kernels"
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing $kernels
-fetch=$(to_fetch)
-# shellcheck disable=SC2086
-[ -z "$fetch" ] || "$top/tests/fetch-debian.sh" $fetch
+echo "deps: the Debian 13 build root:" $(root_wants)
+# shellcheck disable=SC2046
+"$top/tests/build-root.sh" $(root_wants)
+"$top/tests/build-sparse.sh"
 "$top/tests/kernels.sh" --debian > /dev/null

@@ -3,43 +3,60 @@
 # 1, naming each missing kernel on stderr, so a missing kernel fails the
 # suite instead of shrinking it.
 #
-# - Debian's, one per line below: the newest installed release that has
-#   its headers (make deps installs them). A line is VERSION or
-#   VERSION-FLAVOUR: 6.12 is linux-image-6.12.*-amd64, 6.12-rt is
-#   linux-image-6.12.*-rt-amd64 (PREEMPT_RT).
+# - Debian 12's, one per line of DEBIAN_LINES: the newest installed
+#   release that has its headers (make deps installs them). A line is
+#   VERSION or VERSION-FLAVOUR: 6.12 is linux-image-6.12.*-amd64, 6.12-rt
+#   is linux-image-6.12.*-rt-amd64 (PREEMPT_RT).
+# - Debian 13's, newer than any Debian 12 has, one per line of
+#   TRIXIE_LINES: the newest release of the line in the build root
+#   build/debian/trixie/ (tests/build-root.sh; trixie-backports).
 # - The project's own builds (tests/build-kernel.sh, make kernels), in
-#   build/kernels/LINE/: the debug kernel, and 7.3, newer than any
-#   kernel Debian 12 has and built from Debian's linux-source-7.3.
+#   build/kernels/LINE/: the debug kernels of the oldest and the newest
+#   line, built from Debian's linux-source-VERSION.
 #
-# kernels.sh --to-build prints the lines the project builds; --debian
-# lists and checks Debian's kernels only.
+# kernels.sh --to-build prints the lines the project builds, --trixie the
+# Debian 13 lines; --debian lists and checks Debian's kernels only.
 DEBIAN_LINES="6.1 6.12 6.12-rt"
-BUILT_LINES="6.1-debug 7.3"
+TRIXIE_LINES="7.3"
+BUILT_LINES="6.1-debug 7.3-debug"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-if [ "${1:-}" = --to-build ]; then
-	echo $BUILT_LINES
-	exit 0
-fi
+case ${1:-} in
+--to-build) echo $BUILT_LINES; exit 0 ;;
+--trixie) echo $TRIXIE_LINES; exit 0 ;;
+esac
 
-status=0
-for line in $DEBIAN_LINES; do
-	version=${line%%-*}
-	flavour=${line#"$version"}
-	release=$(for image in /boot/vmlinuz-"$version".*"$flavour"-amd64; do
-		release=${image#/boot/vmlinuz-}
-		# 6.12 is the generic flavour: not 6.12-rt's nor 6.12-cloud's
+# newest LINE BEFORE AFTER: the newest release of LINE whose image
+# BEFORE<release>AFTER is there with its build tree (tests/kernel-paths.sh)
+newest() {
+	version=${1%%-*}
+	flavour=${1#"$version"}
+	for image in "$2$version".*"$flavour-amd64$3"; do
+		release=${image#"$2"}
+		release=${release%"$3"}
+		# a line without flavour is the generic one: not -rt's nor -cloud's
 		case $flavour:$release in
 		:*-rt-amd64 | :*-cloud-amd64) continue ;;
 		esac
-		[ -r "$image" ] && [ -d "/lib/modules/$release/build" ] && echo "$release"
-	done | sort -V | tail -n 1)
-	if [ -n "$release" ]; then
-		echo "$release"
+		[ -r "$image" ] && [ -d "$("$top/tests/kernel-paths.sh" "$release" | cut -d' ' -f1)" ] &&
+			echo "$release"
+	done | sort -V | tail -n 1
+}
+
+status=0
+found() {
+	if [ -n "$2" ]; then
+		echo "$2"
 	else
-		echo "kernels.sh: no Debian $line kernel with headers is installed (make deps installs it)" >&2
+		echo "kernels.sh: no $1 kernel with headers is installed (make deps installs it)" >&2
 		status=1
 	fi
+}
+for line in $DEBIAN_LINES; do
+	found "Debian 12 $line" "$(newest "$line" /boot/vmlinuz- "")"
+done
+for line in $TRIXIE_LINES; do
+	found "Debian 13 $line" "$(newest "$line" "$top/build/debian/trixie/usr/lib/modules/" /vmlinuz)"
 done
 [ "${1:-}" = --debian ] && BUILT_LINES=""
 for line in $BUILT_LINES; do
