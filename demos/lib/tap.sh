@@ -24,14 +24,22 @@ last_in_boot() {
 	echo "$1" > "$TAP_DIR/last"
 }
 
+# tap_next: the next check's number in tap_n, counted (read, not a
+# process: processes are slow on a debug kernel)
+tap_next() {
+	tap_n=0
+	[ -r "$TAP_DIR/count" ] && read -r tap_n < "$TAP_DIR/count"
+	tap_n=$((tap_n + 1))
+	echo "$tap_n" > "$TAP_DIR/count"
+}
+
 tap_count() {
 	cat "$TAP_DIR/count" 2> /dev/null || echo 0
 }
 
 # tap STATUS DESCRIPTION: one numbered line, ok when STATUS is 0
 tap() {
-	tap_n=$(($(tap_count) + 1))
-	echo "$tap_n" > "$TAP_DIR/count"
+	tap_next
 	if [ "$1" = 0 ]; then
 		echo "ok $tap_n - $T: $2"
 	else
@@ -41,8 +49,7 @@ tap() {
 
 # skip DESCRIPTION REASON: a check that cannot run here; counted as skipped
 skip() {
-	tap_n=$(($(tap_count) + 1))
-	echo "$tap_n" > "$TAP_DIR/count"
+	tap_next
 	echo "ok $tap_n - $T: $1 # SKIP $2"
 }
 

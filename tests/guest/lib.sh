@@ -100,9 +100,7 @@ last_event() {
 # Everything a rejected write must leave as it was: the module's view and
 # the kernel's.
 snapshot() {
-	for f in region groups ranges granularity; do
-		cat "$HPLAB/$f"
-	done
+	cat "$HPLAB/region" "$HPLAB/groups" "$HPLAB/ranges" "$HPLAB/granularity"
 	kernel_view
 }
 
