@@ -258,7 +258,7 @@ static const char *hplab_remove_error_reason(int err)
 	if (err == -ERESTARTNOINTR)
 		return "another memory hotplug operation was running; "
 		       "nothing was removed and the write is retried";
-	return "offline_and_remove_memory() failed: see dmesg; nothing was removed";
+	return "the kernel could not offline and remove the memory: see dmesg; nothing was removed";
 }
 
 static bool hplab_chunk_requested(const struct hplab_chunk *chunk,

@@ -43,11 +43,25 @@ for release in "$@"; do
 	result $? "DKMS signed the module (MOK), as Secure Boot needs"
 	mkdir -p "$scratch/built/$release"
 	cp "$ko" "$scratch/built/$release/"
+	# The module built in its own tree, as README shows, and cleaned the
+	# kernel's way (Kbuild reads the module's Kbuild file for clean too).
+	tree=$scratch/in-tree-$release
+	mkdir -p "$tree"
+	cp -r "$top/Kbuild" "$top/dkms.conf" "$top/module" "$tree/"
+	quiet make -C "/lib/modules/$release/build" M="$tree" modules &&
+		quiet make -C "/lib/modules/$release/build" M="$tree" clean &&
+		[ -z "$(find "$tree" -name '*.o' -o -name '*.ko')" ]
+	result $? "make -C /lib/modules/$release/build M=... modules, then clean, leaves no object"
 done
-quiet make -C "$top" dkms-remove DKMS_SOURCE_TREE="$scratch/src" DKMS_FLAGS="$flags"
-result $? "make dkms-remove removes it for every kernel"
-! find "$scratch/install" -name 'hotplug_lab.ko*' | grep -q . && [ ! -d "$scratch/src/hotplug-lab-$version" ]
-result $? "no module and no source are left in the scratch tree"
+if [ $# -gt 0 ]; then
+	quiet make -C "$top" dkms-remove DKMS_SOURCE_TREE="$scratch/src" DKMS_FLAGS="$flags"
+	result $? "make dkms-remove removes it for every kernel"
+	! find "$scratch/install" -name 'hotplug_lab.ko*' | grep -q . && [ ! -d "$scratch/src/hotplug-lab-$version" ]
+	result $? "no module and no source are left in the scratch tree"
+else
+	n=$((n + 1))
+	echo "ok $n - make dkms-remove # SKIP no Debian 12 kernel was given to build for"
+fi
 
 dest=$scratch/destdir
 quiet make -C "$top" install DESTDIR="$dest" PREFIX=/usr
