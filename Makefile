@@ -15,7 +15,7 @@
 #   make dkms-install / dkms-remove   the module through DKMS (KERNELRELEASE)
 #   make deb       hotplug-lab-dkms_<version>_all.deb of the module source
 
-KERNELS ?= $(shell tests/kernels.sh)
+KERNELS ?= $(shell tests/kernels.sh 2> /dev/null)
 MODULE_SOURCES := Kbuild dkms.conf $(wildcard module/*.[ch])
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
@@ -44,8 +44,10 @@ kernels: deps
 # One build directory per kernel: Kbuild writes its objects next to the
 # sources, so two kernels cannot share one tree. tests/kernel-make.sh runs
 # make in the kernel's build tree (in the Debian 13 build root for its
-# kernels).
-build/%/hotplug_lab.ko: $(MODULE_SOURCES)
+# kernels). A kernel rebuilt since (make kernels) has a newer
+# Module.symvers, and the module is built again.
+.SECONDEXPANSION:
+build/%/hotplug_lab.ko: $(MODULE_SOURCES) $$(firstword $$(shell tests/kernel-paths.sh $$*))/Module.symvers
 	rm -rf build/$* && mkdir -p build/$*
 	cp -r Kbuild dkms.conf module build/$*/
 	+tests/kernel-make.sh $* M=$(CURDIR)/build/$* W=1 KCFLAGS=-Werror modules

@@ -20,21 +20,28 @@ root=$top/build/debian/trixie
 
 uri=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2> /dev/null | head -n 1)
 [ -n "$uri" ] || uri=$(sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' /etc/apt/sources.list 2> /dev/null | head -n 1)
-[ -n "$uri" ] || { echo "build-root.sh: no Debian archive in the machine's apt sources" >&2; exit 1; }
+# debootstrap takes a plain URI, not apt's mirror+file: lists.
+case $uri in
+http://* | https://* | ftp://* | file:/*) ;;
+*) uri=http://deb.debian.org/debian ;;
+esac
 
 in_root() {
 	chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"
 }
 
-# A root whose debootstrap did not finish is made anew.
+# A root whose debootstrap did not finish is made anew (not crossing into
+# a file system a killed run may have left mounted in it).
 if [ ! -e "$root/.complete" ]; then
-	rm -rf "$root"
+	[ ! -d "$root" ] || rm -rf --one-file-system "$root"
 	mkdir -p "$root"
 	debootstrap --variant=minbase --include=make,gcc-14 trixie "$root" "$uri" > "$root.log" 2>&1 ||
 		{ tail -n 20 "$root.log" >&2; echo "build-root.sh: debootstrap failed (log: $root.log)" >&2; exit 1; }
 	echo "deb $uri trixie-backports main" > "$root/etc/apt/sources.list.d/trixie-backports.list"
 	touch "$root/.complete"
 fi
+# The archive, for tests/build-sparse.sh.
+echo "$uri" > "$root/.archive"
 in_root apt-get update -qq
 
 packages=""

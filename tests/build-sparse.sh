@@ -11,7 +11,7 @@ root=$top/build/debian/trixie
 out=$top/build/sparse
 # This archive's sid Release file may be past its Valid-Until date: the
 # date check is off for that one source list (the signature is checked).
-uri=$(sed -n 's/^deb \([^ ]*\) trixie main$/\1/p' "$root/etc/apt/sources.list")
+uri=$(cat "$root/.archive")
 echo "deb-src [check-valid-until=no] $uri sid main" > "$root/etc/apt/sources.list.d/sid-source.list"
 chroot "$root" apt-get update -qq
 version=$(chroot "$root" apt-cache showsrc sparse | sed -n 's/^Version: //p' | sort -V | tail -n 1)

@@ -11,10 +11,11 @@
 # exits non-zero, or prints more or fewer results than its "1..N", fails.
 # Steps run HPLAB_JOBS at a time (default: the number of cores; a kernel
 # build counts as one), in the order they are listed below, except that a
-# step that needs another (a kernel's boots need its build) waits for it:
-# the debug kernels are built while the other kernels' boots run beside.
-# A step whose prerequisite failed is reported as not run. Steps are
-# reported in the order listed.
+# step may wait for another to end (one kernel build after the other) or
+# need it to pass (a kernel's boots need its build): the debug kernels are
+# built while the other kernels' boots run beside. A step whose
+# prerequisite failed is reported as not run, one that ended without an
+# exit status as failed. Steps are reported in the order listed.
 # The suite fails when a supported kernel is missing, and ends with
 # "N passed, N failed, N skipped" and the time each step took.
 set -u -o pipefail
@@ -45,15 +46,20 @@ mkdir -p "$steps"
 # of a kernel built by an earlier step (release_of).
 step_name=()
 step_after=()
+step_needs_pass=()
 step_command=()
 step_state=()
+step_pid=()
 # add_step NAME AFTER COMMAND: AFTER is the index of the step this one
-# waits for (added_step after add_step), or "-" for none
+# needs to have passed (added_step after add_step), "wait:INDEX" for one
+# it only waits for, or "-" for none
 add_step() {
 	step_name+=("$1")
-	step_after+=("$2")
+	step_after+=("${2#wait:}")
+	if [ "${2#wait:}" = "$2" ]; then step_needs_pass+=(1); else step_needs_pass+=(0); fi
 	step_command+=("$3")
 	step_state+=(queued)
+	step_pid+=("")
 	added_step=$((${#step_name[@]} - 1))
 }
 
@@ -69,6 +75,7 @@ start_step() {
 		echo $(($(date +%s) - start)) > "$dir/seconds"
 		mv "$dir/status.tmp" "$dir/status"
 	) &
+	step_pid[i]=$!
 }
 
 # A step whose prerequisite failed: reported, not run.
@@ -112,6 +119,16 @@ run_steps() {
 	while [ "$reported" -lt "${#step_name[@]}" ]; do
 		running=0
 		for i in "${!step_name[@]}"; do
+			if [ "${step_state[i]}" = running ] && [ ! -r "$steps/$i/status" ] &&
+				! kill -0 "${step_pid[i]}" 2> /dev/null; then
+				# killed before it could write its status
+				sleep 1
+				if [ ! -r "$steps/$i/status" ]; then
+					echo "not ok - $(cat "$steps/$i/name"): ended without an exit status" >> "$steps/$i/out"
+					echo 0 > "$steps/$i/seconds"
+					echo 1 > "$steps/$i/status"
+				fi
+			fi
 			if [ "${step_state[i]}" = running ] && [ -r "$steps/$i/status" ]; then
 				step_state[i]=done
 			fi
@@ -123,8 +140,9 @@ run_steps() {
 			after=${step_after[i]}
 			if [ "$after" != - ]; then
 				[ "${step_state[after]}" = done ] || continue
-				if [ "$(cat "$steps/$after/status")" != 0 ] ||
-					grep -q '^not ok' "$steps/$after/out"; then
+				if [ "${step_needs_pass[i]}" = 1 ] &&
+					{ [ "$(cat "$steps/$after/status")" != 0 ] ||
+						grep -q '^not ok' "$steps/$after/out"; }; then
 					not_run "$i"
 					continue
 				fi
@@ -162,7 +180,7 @@ prepare() {
 		;;
 	esac
 	n=$((n + 1))
-	if make -s "build/$release/hotplug_lab.ko" > "$top/build/module-$release.log" 2>&1; then
+	if make -s -C "$top" "build/$release/hotplug_lab.ko" > "$top/build/module-$release.log" 2>&1; then
 		echo "ok $n - hotplug_lab.ko builds against $release (W=1 -Werror)"
 	else
 		echo "not ok $n - hotplug_lab.ko builds against $release (W=1 -Werror)"
@@ -276,7 +294,7 @@ if [ "$only" = 0 ]; then
 	for line in $built_lines; do
 		add_step "\$(release_of $line): kernel and module" "$after" "prepare $line"
 		prepared[$line]=$added_step
-		after=$added_step
+		after=wait:$added_step
 	done
 	releases="$releases $built_lines"
 fi
@@ -298,12 +316,12 @@ for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $r
 	# An empty -k (DKMS built nothing) makes run.sh fail, not fall back.
 	case " $(echo $dkms_releases) " in
 	*" $release "*)
-		add_step "$release dkms-smoke" "$dkms_step" \
+		add_step "$release dkms-smoke" "wait:$dkms_step" \
 			"\"\$top/tests/vm/run.sh\" -D -n dkms -k \"\$(ls \"\$top/build/dkms/built/$release\"/hotplug_lab.ko* 2> /dev/null)\" $release dkms-smoke" ;;
 	esac
 	while IFS='|' read -r boot args scripts; do
 		add_step "$name $boot" "${prepared[$release]}" \
-			"\"\$top/tests/vm/run.sh\" -n $boot -a \"$args\" $name $scripts"
+			"\"\$top/tests/vm/run.sh\" -n $boot -a $(printf %q "$args") $name $scripts"
 	done < <(boots)
 done
 

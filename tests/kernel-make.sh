@@ -7,7 +7,8 @@
 # root's gcc-14: make runs chrooted into it, in a private mount namespace
 # with /proc and this source tree mounted at the same path as outside, so
 # that M= and every other path mean the same in and out. The mounts go
-# away with make.
+# away with make. The tree is mounted at its real path too: make's CURDIR,
+# which M= often comes from, has no symlinks in it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 paths=$("$top/tests/kernel-paths.sh" "$1")
@@ -15,10 +16,12 @@ shift
 tree=$(echo "$paths" | cut -d' ' -f1)
 root=$(echo "$paths" | cut -d' ' -f4)
 [ "$root" = / ] && exec make -C "$tree" "$@"
-mkdir -p "$root$top"
+real=$(cd "$top" && pwd -P)
+mkdir -p "$root$top" "$root$real"
 # shellcheck disable=SC2016
-exec unshare --mount sh -c 'root=$1 top=$2 tree=$3
-	shift 3
+exec unshare --mount sh -c 'root=$1 top=$2 real=$3 tree=$4
+	shift 4
 	mount -t proc proc "$root/proc" && mount --bind "$top" "$root$top" &&
+		mount --bind "$real" "$root$real" &&
 		exec chroot "$root" make -C "$tree" "$@"' \
-	sh "$root" "$top" "${tree#"$root"}" "$@"
+	sh "$root" "$top" "$real" "${tree#"$root"}" "$@"

@@ -10,11 +10,15 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 checkpatch=1
 releases=""
+usage() {
+	echo "usage: $0 [--checkpatch | --sparse RELEASE...]" >&2
+	exit 2
+}
 case ${1:-} in
---checkpatch) ;;
---sparse) checkpatch=0; shift; releases="$*" ;;
+--checkpatch) [ $# = 1 ] || usage ;;
+--sparse) shift; [ $# -gt 0 ] || usage; checkpatch=0; releases="$*" ;;
 "") releases=$("$top/tests/kernels.sh") ;;
-*) echo "usage: $0 [--checkpatch | --sparse RELEASE...]" >&2; exit 2 ;;
+*) usage ;;
 esac
 tools=$top/build/checkpatch
 n=0
