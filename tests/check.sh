@@ -191,15 +191,15 @@ prepare() {
 
 # The VM boots, each "name|kernel arguments|scripts". Every guest script
 # and every demo must be in one. The scenarios are two boots, so that a
-# debug kernel's (the slowest) share the cores. Demos boot with their
+# debug kernel's (the slowest) share the cores; offline-failure may leave
+# memory behind, so it ends one. Demos boot with their
 # "# boot:" line, those with the same one together (tests/vm/init holds
 # each to leaving the box as it found it), a demo that may leave memory
 # behind last in its boot.
 boots() {
 	local args clean last demo name multi=0
-	echo "main||load region static dynamic granularity memmap"
+	echo "main||load region static dynamic granularity memmap offline-failure"
 	echo "input||input concurrency cli"
-	echo "offline||offline-failure"
 	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off"
 	while read -r args; do
 		clean=""
