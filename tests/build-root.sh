@@ -40,8 +40,10 @@ if [ ! -e "$root/.complete" ]; then
 	echo "deb $uri trixie-backports main" > "$root/etc/apt/sources.list.d/trixie-backports.list"
 	touch "$root/.complete"
 fi
-# The archive, for tests/build-sparse.sh.
-echo "$uri" > "$root/.archive"
+# Sources too, for tests/build-sparse.sh: sid's, whose Release file in
+# this archive may be past its Valid-Until date, so the date check is off
+# for that one list (the signature is checked).
+echo "deb-src [check-valid-until=no] $uri sid main" > "$root/etc/apt/sources.list.d/sid-source.list"
 in_root apt-get update -qq
 
 packages=""

@@ -1,19 +1,15 @@
 #!/bin/sh
 # build-sparse.sh: sparse from Debian's newest source package (sid's, in
-# the Debian 13 build root's apt: tests/build-root.sh), built for this
-# machine into build/sparse/sparse. Linux 6.12 and later ask sparse for
-# __typeof_unqual__ (scripts/checker-valid.sh), which Debian 12's sparse
-# 0.6.4 does not know, and Kbuild then builds without it. Kept while the
-# source version is the same.
+# the apt of the Debian 13 build root, which tests/build-root.sh sets up
+# and updates), built for this machine into build/sparse/sparse. Linux
+# 6.12 and later ask sparse for __typeof_unqual__
+# (scripts/checker-valid.sh), which Debian 12's sparse 0.6.4 does not
+# know, and Kbuild then builds without it. Kept while the source version
+# is the same.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=$top/build/debian/trixie
 out=$top/build/sparse
-# This archive's sid Release file may be past its Valid-Until date: the
-# date check is off for that one source list (the signature is checked).
-uri=$(cat "$root/.archive")
-echo "deb-src [check-valid-until=no] $uri sid main" > "$root/etc/apt/sources.list.d/sid-source.list"
-chroot "$root" apt-get update -qq
 version=$(chroot "$root" apt-cache showsrc sparse | sed -n 's/^Version: //p' | sort -V | tail -n 1)
 [ -n "$version" ] || { echo "build-sparse.sh: no sparse source package" >&2; exit 1; }
 [ "$(cat "$out/version" 2> /dev/null)" = "$version" ] && [ -x "$out/sparse" ] && exit 0
