@@ -24,17 +24,23 @@ last_in_boot() {
 	echo "$1" > "$TAP_DIR/last"
 }
 
-# tap_next: the next check's number in tap_n, counted (read, not a
-# process: processes are slow on a debug kernel)
-tap_next() {
+# tap_read: the number of checks so far in tap_n (read, not a process:
+# processes are slow on a debug kernel)
+tap_read() {
 	tap_n=0
 	[ -r "$TAP_DIR/count" ] && read -r tap_n < "$TAP_DIR/count"
+}
+
+# tap_next: the next check's number in tap_n, counted
+tap_next() {
+	tap_read
 	tap_n=$((tap_n + 1))
 	echo "$tap_n" > "$TAP_DIR/count"
 }
 
 tap_count() {
-	cat "$TAP_DIR/count" 2> /dev/null || echo 0
+	tap_read
+	echo "$tap_n"
 }
 
 # tap STATUS DESCRIPTION: one numbered line, ok when STATUS is 0
