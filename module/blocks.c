@@ -8,30 +8,28 @@
  * block without removing it is the standard interface everybody else
  * uses: /sys/devices/system/memory/memoryN/state. Before Linux 7.3,
  * hplab_remove() needs that to make a remove that spans several
- * add_memory_driver_managed() calls all-or-nothing (see plug.c); 7.3 does
- * it in offline_and_remove_memory_ranges().
+ * add_memory_driver_managed() calls all-or-nothing (see plug.c), and a
+ * memory notifier that keeps others from onlining what it is removing;
+ * 7.3 does both in offline_and_remove_memory_ranges(), under
+ * device_hotplug_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/notifier.h>
 #include <linux/pfn.h>
+#include <linux/range.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <asm/set_memory.h>
 
 #include "hotplug_lab.h"
 
 #define HPLAB_BLOCK_STATE_PATH "/sys/devices/system/memory/memory%lu/state"
-
-/*
- * A sysfs memory block store that finds device_hotplug_lock taken returns
- * restart_syscall(): retry that many times (5 to 10 ms of sleep each)
- * before giving up on re-onlining.
- */
-#define HPLAB_RESTORE_RETRIES 200
 
 /**
  * hplab_block_state() - online state and zone of one memory block
@@ -83,13 +81,26 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
 }
 
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+/*
+ * A sysfs memory block store that finds device_hotplug_lock taken sleeps
+ * 5 ms and returns restart_syscall(), which flags a signal that is not
+ * there so that the syscall starts again. The module is in the middle of
+ * its own write() then: restarting that would run the whole request
+ * again, and offline_pages() gives up with -EINTR while a signal is
+ * flagged. So the store is retried here, with the flag recomputed from the
+ * signals really pending (recalc_sigpending() keeps those).
+ */
+#define HPLAB_RESTORE_RETRIES 2000	/* 10 s of the store's 5 ms sleeps */
+
 /* Before 7.3 the all-or-nothing remove of several adds offlines here. */
-static int hplab_block_write_state(u64 block_start, const char *state)
+static int hplab_block_write_state(u64 block_start, const char *state,
+				   bool killable)
 {
 	unsigned long id = PHYS_PFN(block_start) /
 			   PHYS_PFN(memory_block_size_bytes());
+	unsigned int tries = 0;
 	struct file *file;
-	loff_t pos = 0;
+	loff_t pos;
 	char *path;
 	ssize_t ret;
 
@@ -100,7 +111,19 @@ static int hplab_block_write_state(u64 block_start, const char *state)
 	kfree(path);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	ret = kernel_write(file, state, strlen(state), &pos);
+	for (;;) {
+		pos = 0;
+		ret = kernel_write(file, state, strlen(state), &pos);
+		if (ret != -ERESTARTNOINTR)
+			break;
+		recalc_sigpending();
+		if (killable && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!killable && ++tries == HPLAB_RESTORE_RETRIES)
+			break;
+	}
 	filp_close(file, NULL);
 	return ret < 0 ? ret : 0;
 }
@@ -116,44 +139,59 @@ static const char *hplab_online_state_name(enum hplab_block_state state)
  * @start: physical start, memory block aligned
  * @size: size, memory block aligned
  * @saved: the states hplab_offline_blocks() recorded, one per block
+ * @why: set to the reason of a failure, naming the first block
  *
- * Each block goes back to the zone it was online in. A block that still
- * cannot be onlined is reported; nothing else can be done about it.
+ * Each block goes back to the zone it was online in. A fatal signal does
+ * not stop this: a killed remove still puts everything back. A block that
+ * cannot be onlined again (its store kept finding device_hotplug_lock
+ * taken for 10 s, or the kernel refused) is reported in dmesg and in the
+ * event log; the others are restored all the same.
+ *
+ * Return: 0, or -EIO if a block stayed offline.
  */
-void hplab_restore_blocks(u64 start, u64 size,
-			  const enum hplab_block_state *saved)
+int hplab_restore_blocks(u64 start, u64 size,
+			 const enum hplab_block_state *saved, const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
-	unsigned int tries;
+	unsigned long id;
+	int ret, failed = 0;
 	u64 addr;
-	int ret;
 
 	for (addr = start; addr < start + size; addr += block_size, saved++) {
 		if (*saved == HPLAB_BLOCK_OFFLINE)
 			continue;
-		tries = 0;
-		do {
-			ret = hplab_block_write_state(addr,
-						      hplab_online_state_name(*saved));
-			if (ret == -ERESTARTNOINTR)
-				usleep_range(5000, 10000);
-		} while (ret == -ERESTARTNOINTR && ++tries < HPLAB_RESTORE_RETRIES);
-		if (ret)
-			pr_warn("could not re-online %#llx-%#llx: %d\n",
-				addr, addr + block_size - 1, ret);
+		ret = hplab_block_write_state(addr,
+					      hplab_online_state_name(*saved),
+					      false);
+		/* 6.1's store says -EINVAL for a block online already. */
+		if (ret == -EINVAL &&
+		    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
+			ret = 0;
+		if (!ret)
+			continue;
+		id = PHYS_PFN(addr) / PHYS_PFN(block_size);
+		pr_err("could not re-online memory%lu (%#llx-%#llx): %pe\n",
+		       id, addr, addr + block_size - 1, ERR_PTR(ret));
+		if (!failed++)
+			hplab_reject_fmt(why, -EIO,
+					 "the remove failed and memory%lu could not be onlined again (%pe): it is added and offline, online it through sysfs (see dmesg for any other block)",
+					 id, ERR_PTR(ret));
 	}
+	return failed ? -EIO : 0;
 }
 
 /**
- * hplab_offline_blocks() - offline every online block of a range, or none
+ * hplab_offline_blocks() - offline every online block of a range
  * @start: physical start, memory block aligned
  * @size: size, memory block aligned
- * @saved: one entry per block: the state each block had before
+ * @saved: one entry per block, HPLAB_BLOCK_OFFLINE on entry: set to the
+ *	state of each block this function offlined
  *
- * When one block cannot be offlined (memory in use: -EBUSY), the blocks
- * offlined so far are onlined again in their zones, so the range ends as it
- * began. -ERESTARTNOINTR (device_hotplug_lock contended) is passed up so
- * the write() that asked for the remove is restarted.
+ * Stops at the first block that cannot be offlined (memory in use:
+ * -EBUSY; a fatal signal: -EINTR) and leaves putting the blocks offlined so
+ * far back to hplab_restore_blocks(). A block somebody else offlines
+ * meanwhile is offline all the same: not an error, and not ours to put
+ * back.
  *
  * Return: 0 if every block of the range is offline, or a negative errno.
  */
@@ -161,10 +199,7 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 {
 	const u64 block_size = memory_block_size_bytes();
 	unsigned long i, nr_blocks = div64_u64(size, block_size);
-	int ret = 0;
-
-	for (i = 0; i < nr_blocks; i++)
-		saved[i] = HPLAB_BLOCK_OFFLINE;
+	int ret;
 
 	for (i = 0; i < nr_blocks; i++) {
 		u64 addr = start + i * block_size;
@@ -172,13 +207,102 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 
 		if (state == HPLAB_BLOCK_OFFLINE)
 			continue;
-		ret = hplab_block_write_state(addr, "offline");
+		ret = hplab_block_write_state(addr, "offline", true);
+		/* 6.1's store says -EINVAL for a block offline already. */
+		if (ret == -EINVAL &&
+		    hplab_block_state(addr) == HPLAB_BLOCK_OFFLINE)
+			continue;
 		if (ret)
-			break;
+			return ret;
 		saved[i] = state;
 	}
-	if (ret)
-		hplab_restore_blocks(start, size, saved);
+	return 0;
+}
+
+/*
+ * Between offlining the blocks of a remove and removing them, the memory
+ * hotplug core lets anybody online them again through sysfs. Like
+ * virtio-mem, a memory notifier refuses MEM_GOING_ONLINE for memory being
+ * removed, unless the module's own task asks (it puts blocks back when a
+ * remove fails). Its own spinlock: hplab.lock is held across the calls
+ * into memory hotplug that run the notifier.
+ */
+static DEFINE_SPINLOCK(hplab_guard_lock);
+static const struct range *hplab_guard_ranges;	/* inclusive ends */
+static unsigned int hplab_guard_nr_ranges;
+static const struct task_struct *hplab_guard_task;
+
+static int hplab_guard_cb(struct notifier_block *nb, unsigned long action,
+			  void *arg)
+{
+	const struct memory_notify *mhp = arg;
+	u64 start = PFN_PHYS(mhp->start_pfn);
+	u64 last = start + PFN_PHYS(mhp->nr_pages) - 1;
+	int ret = NOTIFY_OK;
+	unsigned int i;
+
+	if (action != MEM_GOING_ONLINE)
+		return NOTIFY_OK;
+	spin_lock(&hplab_guard_lock);
+	for (i = 0; i < hplab_guard_nr_ranges && hplab_guard_task != current; i++) {
+		if (hplab_guard_ranges[i].start <= last &&
+		    hplab_guard_ranges[i].end >= start) {
+			ret = notifier_from_errno(-EBUSY);
+			break;
+		}
+	}
+	spin_unlock(&hplab_guard_lock);
 	return ret;
+}
+
+static struct notifier_block hplab_guard_nb = {
+	.notifier_call = hplab_guard_cb,
+};
+
+/**
+ * hplab_guard_set() - refuse onlining of memory being removed
+ * @ranges: the ranges, with inclusive ends; kept until hplab_guard_clear()
+ * @nr_ranges: how many
+ *
+ * Only the calling task may online memory in @ranges until
+ * hplab_guard_clear().
+ */
+void hplab_guard_set(const struct range *ranges, unsigned int nr_ranges)
+{
+	spin_lock(&hplab_guard_lock);
+	hplab_guard_ranges = ranges;
+	hplab_guard_nr_ranges = nr_ranges;
+	hplab_guard_task = current;
+	spin_unlock(&hplab_guard_lock);
+}
+
+/**
+ * hplab_guard_clear() - let anybody online memory again
+ */
+void hplab_guard_clear(void)
+{
+	spin_lock(&hplab_guard_lock);
+	hplab_guard_ranges = NULL;
+	hplab_guard_nr_ranges = 0;
+	hplab_guard_task = NULL;
+	spin_unlock(&hplab_guard_lock);
+}
+
+/**
+ * hplab_guard_init() - register the memory notifier of the remove guard
+ *
+ * Return: 0, or a negative errno.
+ */
+int hplab_guard_init(void)
+{
+	return register_memory_notifier(&hplab_guard_nb);
+}
+
+/**
+ * hplab_guard_exit() - unregister the memory notifier of the remove guard
+ */
+void hplab_guard_exit(void)
+{
+	unregister_memory_notifier(&hplab_guard_nb);
 }
 #endif

@@ -14,6 +14,7 @@
 #include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/numa.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -246,6 +247,7 @@ static int hplab_info_show(struct seq_file *m)
 #ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
 	seq_printf(m, "default_online_type: %s\n", hplab_default_online_type());
 #endif
+	seq_printf(m, "locked_down: %s\n", hplab_locked_down() ? "yes" : "no");
 	return 0;
 }
 
@@ -276,10 +278,12 @@ static const struct hplab_file hplab_files[] = {
 static int hplab_show(struct seq_file *m, void *unused)
 {
 	const struct hplab_file *def = m->private;
-
 	int ret;
 
-	mutex_lock(&hplab.lock);
+	/* A reader waits behind a slow offline; Ctrl-C must reach it. */
+	ret = mutex_lock_interruptible(&hplab.lock);
+	if (ret)
+		return ret;
 	ret = def->show(m);
 	mutex_unlock(&hplab.lock);
 	return ret;
@@ -347,12 +351,21 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 	else
 		ret = 0;
 
-	mutex_lock(&hplab.lock);
+	/*
+	 * Killable, not interruptible: a request that has waited for its
+	 * turn is not dropped for a signal its writer may handle and go on.
+	 * One killed before its turn did nothing and logs nothing.
+	 */
+	if (mutex_lock_killable(&hplab.lock)) {
+		ret = -EINTR;
+		goto out_free;
+	}
 	if (ret >= 0)
 		ret = def->store(words, nr_words, &why);
 	hplab_event_log(def->name, args, ret, why);
 	mutex_unlock(&hplab.lock);
 
+out_free:
 	kfree(args);
 	kfree(buf);
 	return ret < 0 ? ret : count;
@@ -366,6 +379,21 @@ static const struct file_operations hplab_fops = {
 	.llseek = seq_lseek,
 	.release = single_release,
 };
+
+/**
+ * hplab_locked_down() - does lockdown keep debugfs from taking writes
+ *
+ * Under kernel lockdown (integrity or confidentiality, as Secure Boot
+ * gives on Debian) debugfs refuses to open a file that is writable, and
+ * this interface is writes. The read-only files (info, ranges, events)
+ * stay readable.
+ *
+ * Return: true if the module cannot be driven.
+ */
+bool hplab_locked_down(void)
+{
+	return security_locked_down(LOCKDOWN_DEBUGFS) != 0;
+}
 
 /**
  * hplab_debugfs_init() - create /sys/kernel/debug/hotplug_lab/

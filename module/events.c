@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/seq_file.h>
+#include <linux/stdarg.h>
 
 #include "hotplug_lab.h"
 
@@ -18,7 +19,31 @@
 static struct {
 	u64 seq;			/* events logged since load */
 	char text[HPLAB_NR_EVENTS][HPLAB_EVENT_LEN];
+	char why[HPLAB_EVENT_LEN];	/* see hplab_reject_fmt() */
 } hplab_events;
+
+/**
+ * hplab_reject_fmt() - reject with a reason that names what it is about
+ * @why: set to the formatted reason
+ * @err: the negative errno to return
+ * @fmt: printf format of the reason
+ *
+ * There is one buffer: the reason is good until the next call, which is
+ * long enough to log it, since both happen under hplab.lock.
+ *
+ * Return: @err.
+ */
+int hplab_reject_fmt(const char **why, int err, const char *fmt, ...)
+{
+	va_list args;
+
+	lockdep_assert_held(&hplab.lock);
+	va_start(args, fmt);
+	vscnprintf(hplab_events.why, sizeof(hplab_events.why), fmt, args);
+	va_end(args);
+	*why = hplab_events.why;
+	return err;
+}
 
 /**
  * hplab_event_log() - record one operation

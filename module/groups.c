@@ -123,15 +123,23 @@ int hplab_group_delete(int mgid, const char **why)
 /**
  * hplab_groups_destroy() - unregister every group at module exit
  *
- * No group has memory then: every chunk holds a module reference.
+ * A group still has memory only after rmmod -f (every chunk holds a module
+ * reference): the kernel's memory blocks still point at it, so it stays
+ * registered until reboot and only our record of it goes.
  */
 void hplab_groups_destroy(void)
 {
 	struct hplab_group *group, *next;
 
 	lockdep_assert_held(&hplab.lock);
-	list_for_each_entry_safe(group, next, &hplab.groups, list)
-		hplab_group_destroy(group);
+	list_for_each_entry_safe(group, next, &hplab.groups, list) {
+		if (!group->added) {
+			hplab_group_destroy(group);
+			continue;
+		}
+		list_del(&group->list);
+		kfree(group);
+	}
 }
 
 /**

@@ -26,11 +26,13 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+struct range;
 struct resource;
 struct seq_file;
 
 /* add_memory_driver_managed() wants "System RAM ($DRIVER)". */
 #define HPLAB_RESOURCE_NAME "System RAM (" KBUILD_MODNAME ")"
+#define HPLAB_REGION_NAME "hotplug_lab region"
 
 /**
  * enum hplab_check - who judges the granularity of a remove
@@ -73,8 +75,8 @@ struct hplab_group {
  *	chunk itself, measured after the add: non-zero means the kernel
  *	really self-hosted the memmap (MHP_MEMMAP_ON_MEMORY took effect)
  *
- * Each chunk holds a reference on the module: the kernel keeps a pointer
- * to HPLAB_RESOURCE_NAME in /proc/iomem for as long as the memory exists.
+ * Each chunk holds a reference on the module, so that it is not unloaded
+ * with memory added (rmmod -f aside, see hplab_exit()).
  */
 struct hplab_chunk {
 	struct list_head list;
@@ -91,6 +93,8 @@ struct hplab_chunk {
  * @groups: list of struct hplab_group
  * @chunks: list of struct hplab_chunk, sorted by start address
  * @check: who judges the granularity of a remove
+ * @ram_name: HPLAB_RESOURCE_NAME, allocated: /proc/iomem points at it
+ * @region_name: HPLAB_REGION_NAME, allocated likewise
  */
 struct hplab {
 	struct mutex lock;	/* the one lock, see the top of this file */
@@ -98,6 +102,8 @@ struct hplab {
 	struct list_head groups;
 	struct list_head chunks;
 	enum hplab_check check;
+	const char *ram_name;
+	const char *region_name;
 };
 
 extern struct hplab hplab;
@@ -131,6 +137,7 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	      const char **why);
 int hplab_remove(int mgid, u64 start, u64 size, const char **why);
 int hplab_remove_all(int mgid, const char **why);
+void hplab_chunks_abandon(void);
 int hplab_set_granularity(int mgid, u64 bytes, const char **why);
 u64 hplab_added_bytes(void);
 const char *hplab_check_name(void);
@@ -140,7 +147,7 @@ int hplab_ranges_show(struct seq_file *m);
 
 /* blocks.c */
 enum hplab_block_state {
-	HPLAB_BLOCK_OFFLINE,
+	HPLAB_BLOCK_OFFLINE = 0,	/* what kcalloc() gives */
 	HPLAB_BLOCK_ONLINE_KERNEL,
 	HPLAB_BLOCK_ONLINE_MOVABLE,
 };
@@ -149,11 +156,26 @@ enum hplab_block_state hplab_block_state(u64 block_start);
 unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
-void hplab_restore_blocks(u64 start, u64 size,
-			  const enum hplab_block_state *saved);
+int hplab_restore_blocks(u64 start, u64 size,
+			 const enum hplab_block_state *saved, const char **why);
+void hplab_guard_set(const struct range *ranges, unsigned int nr_ranges);
+void hplab_guard_clear(void);
+int hplab_guard_init(void);
+void hplab_guard_exit(void);
+#else
+static inline int hplab_guard_init(void)
+{
+	return 0;
+}
+
+static inline void hplab_guard_exit(void)
+{
+}
 #endif
 
 /* events.c */
+__printf(3, 4) int hplab_reject_fmt(const char **why, int err,
+				    const char *fmt, ...);
 void hplab_event_log(const char *op, const char *args, int err,
 		     const char *why);
 int hplab_events_show(struct seq_file *m);
@@ -162,5 +184,6 @@ int hplab_events_show(struct seq_file *m);
 int hplab_debugfs_init(void);
 void hplab_debugfs_exit(void);
 int hplab_parse_size(const char *str, u64 *val);
+bool hplab_locked_down(void);
 
 #endif /* _HOTPLUG_LAB_H */

@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "compat.h"
@@ -56,17 +57,31 @@ err_syntax:
 
 static int __init hplab_init(void)
 {
-	int ret;
+	int ret = -ENOMEM;
 
 	hplab_compat_init();
+	/*
+	 * /proc/iomem keeps pointers to the names of our resources for as
+	 * long as they exist, which after rmmod -f is longer than the
+	 * module: like virtio-mem and kmem, allocate them.
+	 */
+	hplab.ram_name = kstrdup(HPLAB_RESOURCE_NAME, GFP_KERNEL);
+	hplab.region_name = kstrdup(HPLAB_REGION_NAME, GFP_KERNEL);
+	if (!hplab.ram_name || !hplab.region_name)
+		goto err_free_names;
+	ret = hplab_guard_init();
+	if (ret)
+		goto err_free_names;
 	if (region) {
 		ret = hplab_claim_param();
 		if (ret)
-			return ret;
+			goto err_guard_exit;
 	}
 	ret = hplab_debugfs_init();
 	if (ret)
 		goto err_release_region;
+	if (hplab_locked_down())
+		pr_warn("the kernel is locked down (Secure Boot or lockdown=): debugfs refuses every write, so this module cannot add or remove memory\n");
 	return 0;
 
 err_release_region:
@@ -74,6 +89,11 @@ err_release_region:
 	if (hplab.region)
 		hplab_region_release(&(const char *){ NULL });
 	mutex_unlock(&hplab.lock);
+err_guard_exit:
+	hplab_guard_exit();
+err_free_names:
+	kfree(hplab.region_name);
+	kfree(hplab.ram_name);
 	return ret;
 }
 
@@ -81,13 +101,28 @@ static void __exit hplab_exit(void)
 {
 	const char *why;
 
-	/* Every chunk holds a module reference: nothing is added now. */
 	hplab_debugfs_exit();
+	hplab_guard_exit();
 	mutex_lock(&hplab.lock);
+	/*
+	 * Every chunk holds a module reference, so memory is left only
+	 * after rmmod -f. Then the kernel keeps that memory, its groups, the
+	 * region and the resources' names until reboot.
+	 */
+	if (!list_empty(&hplab.chunks)) {
+		pr_warn("forced unload with %#llx bytes added: that memory, its groups and the region stay until reboot\n",
+			hplab_added_bytes());
+		hplab_chunks_abandon();
+		hplab_groups_destroy();
+		mutex_unlock(&hplab.lock);
+		return;
+	}
 	hplab_groups_destroy();
 	if (hplab.region)
 		hplab_region_release(&why);
 	mutex_unlock(&hplab.lock);
+	kfree(hplab.region_name);
+	kfree(hplab.ram_name);
 }
 
 module_init(hplab_init);

@@ -21,10 +21,11 @@
  * earlier chunks removed. So a remove of several chunks first offlines
  * every block of every chunk through sysfs (see blocks.c), onlining them
  * again if one block cannot be offlined, and only then removes the now
- * offline chunks one by one; removing offline memory does not fail. The
- * one thing that can break this is another process onlining a block
- * between the two phases: then that chunk and the ones after it stay
- * added, are put back online as they were, and the remove fails.
+ * offline chunks one by one. Between the two phases anybody could online
+ * a block through sysfs again; a memory notifier refuses that for as long
+ * as the remove runs (see hplab_guard_set()), so removing offline memory
+ * does not fail. A fatal signal stops the offlining (-EINTR), and the
+ * blocks offlined so far are put back before the write returns.
  *
  * Remove, check=kernel: one offline_and_remove_memory() over exactly the
  * request, so the kernel's own granularity check decides. The module still
@@ -40,6 +41,8 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/range.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -102,12 +105,12 @@ static int hplab_add_chunk(struct hplab_group *group, u64 start, u64 size,
 	if (!chunk)
 		return -ENOMEM;
 	ret = add_memory_driver_managed(group->mgid, start, size,
-					HPLAB_RESOURCE_NAME, flags);
+					hplab.ram_name, flags);
 	if (ret) {
 		kfree(chunk);
 		return ret;
 	}
-	/* /proc/iomem now points at HPLAB_RESOURCE_NAME: pin the module. */
+	/* Memory is added: plain rmmod must refuse now. */
 	__module_get(THIS_MODULE);
 	chunk->group = group;
 	chunk->start = start;
@@ -121,6 +124,23 @@ static int hplab_add_chunk(struct hplab_group *group, u64 start, u64 size,
 		pr_notice("%#llx-%#llx: memmap_on_memory was asked for, but the kernel placed the memmap elsewhere\n",
 			  start, start + size - 1);
 	return 0;
+}
+
+/**
+ * hplab_chunks_abandon() - forget every chunk at a forced unload
+ *
+ * rmmod -f unloads the module although chunks hold references on it: their
+ * memory stays added, owned by the kernel, until reboot.
+ */
+void hplab_chunks_abandon(void)
+{
+	struct hplab_chunk *chunk, *next;
+
+	lockdep_assert_held(&hplab.lock);
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		list_del(&chunk->list);
+		kfree(chunk);
+	}
 }
 
 static int hplab_remove_chunk(struct hplab_chunk *chunk)
@@ -255,9 +275,9 @@ static const char *hplab_remove_error_reason(int err)
 	if (err == -EBUSY)
 		return "memory in the range is in use and could not be offlined; "
 		       "nothing was removed";
-	if (err == -ERESTARTNOINTR)
-		return "another memory hotplug operation was running; "
-		       "nothing was removed and the write is retried";
+	if (err == -EINTR)
+		return "the remove was interrupted by a fatal signal; "
+		       "nothing was removed";
 	return "the kernel could not offline and remove the memory: see dmesg; nothing was removed";
 }
 
@@ -268,6 +288,49 @@ static bool hplab_chunk_requested(const struct hplab_chunk *chunk,
 	return chunk->group == group && hplab_chunk_in(chunk, start, end);
 }
 
+/*
+ * The chunks of @group in [@start, @end) as ranges with inclusive ends, in
+ * address order, or NULL without memory; *@nr_ranges is set to how many.
+ */
+static struct range *hplab_requested_ranges(const struct hplab_group *group,
+					    u64 start, u64 end,
+					    unsigned int *nr_ranges)
+{
+	struct hplab_chunk *chunk;
+	struct range *ranges;
+	unsigned int nr = 0;
+
+	list_for_each_entry(chunk, &hplab.chunks, list)
+		nr += hplab_chunk_requested(chunk, group, start, end);
+	ranges = kcalloc(nr, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return NULL;
+	*nr_ranges = 0;
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (!hplab_chunk_requested(chunk, group, start, end))
+			continue;
+		ranges[*nr_ranges].start = chunk->start;
+		ranges[*nr_ranges].end = hplab_chunk_end(chunk) - 1;
+		(*nr_ranges)++;
+	}
+	return ranges;
+}
+
+/* The chunks of @group in [@start, @end) are removed: forget them. */
+static void hplab_forget_requested(struct hplab_group *group, u64 start,
+				   u64 end)
+{
+	struct hplab_chunk *chunk, *next;
+
+	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
+		if (!hplab_chunk_requested(chunk, group, start, end))
+			continue;
+		pr_info("removed %#llx-%#llx from group %d\n", chunk->start,
+			hplab_chunk_end(chunk) - 1, group->mgid);
+		hplab_chunk_forget(chunk);
+	}
+}
+
 #ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 /*
  * Remove the chunks of @group that lie in [@start, @end), all or nothing:
@@ -276,127 +339,128 @@ static bool hplab_chunk_requested(const struct hplab_chunk *chunk,
 static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       const char **why)
 {
-	struct hplab_chunk *chunk, *next;
-	unsigned int nr_ranges = 0;
+	unsigned int nr_ranges;
 	struct range *ranges;
 	int ret;
 
-	list_for_each_entry(chunk, &hplab.chunks, list)
-		nr_ranges += hplab_chunk_requested(chunk, group, start, end);
-	ranges = kcalloc(nr_ranges, sizeof(*ranges), GFP_KERNEL);
+	ranges = hplab_requested_ranges(group, start, end, &nr_ranges);
 	if (!ranges)
 		return hplab_reject(why, -ENOMEM, "out of memory");
-	nr_ranges = 0;
-	list_for_each_entry(chunk, &hplab.chunks, list) {
-		if (!hplab_chunk_requested(chunk, group, start, end))
-			continue;
-		ranges[nr_ranges].start = chunk->start;
-		ranges[nr_ranges].end = hplab_chunk_end(chunk) - 1;
-		nr_ranges++;
-	}
-
 	ret = offline_and_remove_memory_ranges(ranges, nr_ranges);
 	kfree(ranges);
-	if (ret) {
-		*why = hplab_remove_error_reason(ret);
-		return ret;
-	}
-	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
-		if (!hplab_chunk_requested(chunk, group, start, end))
-			continue;
-		pr_info("removed %#llx-%#llx from group %d\n", chunk->start,
-			hplab_chunk_end(chunk) - 1, group->mgid);
-		hplab_chunk_forget(chunk);
-	}
+	if (ret)
+		return hplab_reject(why, ret, hplab_remove_error_reason(ret));
+	hplab_forget_requested(group, start, end);
 	return 0;
 }
 #else
+static unsigned int phase_delay_ms;
+module_param(phase_delay_ms, uint, 0644);
+MODULE_PARM_DESC(phase_delay_ms,
+		 "Testing: wait this long between offlining and removing the adds of a multi-add remove, the window in which only the remove guard keeps others from onlining them (default 0)");
+
 /*
- * Put the blocks of the requested chunks from @chunk on, up to @until (or
- * the end of the list), back into the states hplab_offline_blocks() saved.
+ * Put the blocks of @ranges back into the states hplab_offline_blocks()
+ * saved in @saved, one entry per block of all the ranges.
  */
-static void hplab_restore_chunks(struct hplab_chunk *chunk,
-				 const struct hplab_chunk *until,
-				 const struct hplab_group *group, u64 start,
-				 u64 end, const enum hplab_block_state *saved)
+static int hplab_restore_ranges(const struct range *ranges,
+				unsigned int nr_ranges,
+				const enum hplab_block_state *saved,
+				const char **why)
 {
-	list_for_each_entry_from(chunk, &hplab.chunks, list) {
-		if (chunk == until)
-			break;
-		if (!hplab_chunk_requested(chunk, group, start, end))
-			continue;
-		hplab_restore_blocks(chunk->start, chunk->size, saved);
-		saved += div64_u64(chunk->size, memory_block_size_bytes());
+	const u64 block_size = memory_block_size_bytes();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < nr_ranges; i++) {
+		u64 size = range_len(&ranges[i]);
+
+		ret = hplab_restore_blocks(ranges[i].start, size, saved, why) ?: ret;
+		saved += div64_u64(size, block_size);
 	}
+	return ret;
 }
 
 /*
  * Remove the chunks of @group that lie in [@start, @end), all or nothing,
  * on a kernel without offline_and_remove_memory_ranges() (see the comment
- * at the top of this file).
+ * at the top of this file). While it runs, nobody else may online the
+ * memory (see hplab_guard_set()).
  */
 static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
-	struct hplab_chunk *chunk, *next, *first = NULL;
-	enum hplab_block_state *saved, *pos;
-	unsigned long nr_chunks = 0, nr_blocks = 0;
-	int ret = 0;
+	unsigned long nr_blocks = 0, done = 0;
+	enum hplab_block_state *saved;
+	unsigned int i, nr_ranges;
+	struct range *ranges;
+	int ret = -ENOMEM;
 
-	list_for_each_entry(chunk, &hplab.chunks, list) {
-		if (hplab_chunk_requested(chunk, group, start, end)) {
-			first = first ?: chunk;
-			nr_chunks++;
-			nr_blocks += div64_u64(chunk->size, block_size);
-		}
-	}
-
-	if (nr_chunks == 1) {
-		ret = hplab_remove_chunk(first);
-		if (ret)
-			*why = hplab_remove_error_reason(ret);
-		return ret;
-	}
-
-	saved = kcalloc(nr_blocks, sizeof(*saved), GFP_KERNEL);
-	if (!saved)
+	ranges = hplab_requested_ranges(group, start, end, &nr_ranges);
+	if (!ranges)
 		return hplab_reject(why, -ENOMEM, "out of memory");
-
-	pos = saved;
-	chunk = first;
-	list_for_each_entry_from(chunk, &hplab.chunks, list) {
-		if (!hplab_chunk_requested(chunk, group, start, end))
-			continue;
-		ret = hplab_offline_blocks(chunk->start, chunk->size, pos);
-		if (ret) {
-			hplab_restore_chunks(first, chunk, group, start, end,
-					     saved);
-			*why = hplab_remove_error_reason(ret);
-			goto out_free;
-		}
-		pos += div64_u64(chunk->size, block_size);
+	if (nr_ranges == 1) {
+		/* One call offlines, removes and on failure puts back. */
+		ret = offline_and_remove_memory(ranges[0].start,
+						range_len(&ranges[0]));
+		if (ret)
+			hplab_reject(why, ret, hplab_remove_error_reason(ret));
+		else
+			hplab_forget_requested(group, start, end);
+		goto out_free_ranges;
+	}
+	for (i = 0; i < nr_ranges; i++)
+		nr_blocks += div64_u64(range_len(&ranges[i]), block_size);
+	saved = kcalloc(nr_blocks, sizeof(*saved), GFP_KERNEL);
+	if (!saved) {
+		hplab_reject(why, ret, "out of memory");
+		goto out_free_ranges;
 	}
 
-	pos = saved;
-	chunk = first;
-	list_for_each_entry_safe_from(chunk, next, &hplab.chunks, list) {
-		unsigned long chunk_blocks = div64_u64(chunk->size, block_size);
+	hplab_guard_set(ranges, nr_ranges);
+	for (i = 0; i < nr_ranges; i++) {
+		ret = hplab_offline_blocks(ranges[i].start,
+					   range_len(&ranges[i]), saved + done);
+		if (ret)
+			goto err_restore;
+		done += div64_u64(range_len(&ranges[i]), block_size);
+	}
 
-		if (!hplab_chunk_requested(chunk, group, start, end))
-			continue;
-		ret = hplab_remove_chunk(chunk);
+	if (phase_delay_ms &&
+	    schedule_timeout_killable(msecs_to_jiffies(phase_delay_ms)) &&
+	    fatal_signal_pending(current)) {
+		ret = -EINTR;
+		goto err_restore;
+	}
+	/* Every block is offline, and stays so: removing cannot fail now. */
+	done = 0;
+	for (i = 0; i < nr_ranges; i++) {
+		ret = offline_and_remove_memory(ranges[i].start,
+						range_len(&ranges[i]));
 		if (ret) {
-			hplab_restore_chunks(chunk, NULL, group, start, end, pos);
+			pr_err("could not remove offline memory %#llx-%#llx: %pe\n",
+			       ranges[i].start, ranges[i].end, ERR_PTR(ret));
 			hplab_reject(why, ret,
-				     "a block was onlined again while the remove ran: memory before it was removed, the rest is back as it was (see the ranges file)");
-			break;
+				     "the kernel refused to remove offline memory: memory before it was removed, the rest is back as it was (see dmesg and the ranges file)");
+			hplab_restore_ranges(ranges + i, nr_ranges - i,
+					     saved + done, why);
+			hplab_forget_requested(group, start, ranges[i].start);
+			goto out_clear_guard;
 		}
-		/* @chunk is freed now. */
-		pos += chunk_blocks;
+		done += div64_u64(range_len(&ranges[i]), block_size);
 	}
-out_free:
+	hplab_forget_requested(group, start, end);
+	goto out_clear_guard;
+
+err_restore:
+	hplab_reject(why, ret, hplab_remove_error_reason(ret));
+	ret = hplab_restore_ranges(ranges, nr_ranges, saved, why) ?: ret;
+out_clear_guard:
+	hplab_guard_clear();
 	kfree(saved);
+out_free_ranges:
+	kfree(ranges);
 	return ret;
 }
 #endif

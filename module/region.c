@@ -19,10 +19,9 @@
 #include <linux/mm.h>
 #include <linux/range.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "hotplug_lab.h"
-
-#define HPLAB_REGION_NAME "hotplug_lab region"
 
 /* walk_iomem_res_desc() callback: extend @arg over adjacent reserved ranges */
 static int hplab_reserved_extend(struct resource *res, void *arg)
@@ -84,7 +83,7 @@ int hplab_region_claim(u64 start, u64 size, const char **why)
 		return hplab_reject(why, -EINVAL,
 				    "the range is not entirely firmware-reserved; boot with memmap=<size>$<start> and claim inside it");
 
-	res = request_mem_region(start, size, HPLAB_REGION_NAME);
+	res = request_mem_region(start, size, hplab.region_name);
 	if (!res)
 		return hplab_reject(why, -EBUSY,
 				    "another driver holds part of this range busy (see /proc/iomem)");
@@ -112,9 +111,12 @@ int hplab_region_release(const char **why)
 		return hplab_reject(why, -EBUSY,
 				    "memory is still added in the region: remove it first");
 	pr_info("released %#llx-%#llx\n", (u64)res->start, (u64)res->end);
-	/* __release_region() only frees what is marked busy. */
-	res->flags |= IORESOURCE_BUSY;
-	release_mem_region(res->start, resource_size(res));
+	/*
+	 * As drivers/dax/kmem.c does: the resource is no longer busy, so
+	 * release_mem_region() would not find it.
+	 */
+	remove_resource(res);
+	kfree(res);
 	hplab.region = NULL;
 	return 0;
 }

@@ -199,8 +199,8 @@ prepare() {
 boots() {
 	local args clean last demo name multi=0
 	echo "main||load region static dynamic granularity memmap offline-failure"
-	echo "input||input concurrency cli"
-	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off"
+	echo "input||input concurrency stuck-offline cli"
+	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off irreversible"
 	while read -r args; do
 		clean=""
 		last=()

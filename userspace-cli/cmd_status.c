@@ -101,6 +101,21 @@ static bool hplab_debugfs_mounted(const struct hplab_ctx *ctx)
 	return mounted;
 }
 
+/*
+ * The kernel's lockdown mode, the bracketed word of "[none] integrity
+ * confidentiality"; NULL without the lockdown LSM or securityfs.
+ */
+static char *hplab_lockdown_mode(const struct hplab_ctx *ctx)
+{
+	char *text = hplab_read_line(ctx, _PATH_LOCKDOWN);
+	char *open = text ? strchr(text, '[') : NULL;
+	char *close = open ? strchr(open, ']') : NULL;
+	char *mode = close ? strndup(open + 1, close - open - 1) : NULL;
+
+	free(text);
+	return mode;
+}
+
 static bool hplab_has_reserved_range(const struct hplab_ctx *ctx)
 {
 	struct hplab_candidate *list;
@@ -118,8 +133,8 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 	char *info = NULL, *warnings = NULL, *groups = NULL;
 	struct hplab_kv kv[HPLAB_MAX_KV];
 	size_t i, w = 0, n = 0;
+	char *param, *lockdown;
 	bool loaded;
-	char *param;
 
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
@@ -168,6 +183,11 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 		w += snprintf(warnings + w, 1024 - w, "debugfs is not mounted (mount -t debugfs none /sys/kernel/debug); ");
 	else if (!loaded)
 		w += snprintf(warnings + w, 1024 - w, "hotplug_lab is not loaded (modprobe hotplug_lab); ");
+	lockdown = hplab_lockdown_mode(ctx);
+	if (lockdown && strcmp(lockdown, "none"))
+		w += snprintf(warnings + w, 1024 - w, "the kernel is locked down (%s): debugfs refuses every write (hplab doctor); ",
+			      lockdown);
+	free(lockdown);
 	if (!param || param[0] == 'N')
 		w += snprintf(warnings + w, 1024 - w, "memmap_on_memory is off: boot with memory_hotplug.memmap_on_memory=1; ");
 	if (!hplab_has_reserved_range(ctx))
@@ -298,7 +318,7 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_doctor doc = { .ctx = ctx };
 	uint64_t block_size = hplab_block_size(ctx);
-	char *param, *policy, detail[256], buf[32];
+	char *param, *policy, *lockdown, detail[256], buf[32];
 
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
@@ -360,6 +380,18 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 	else
 		hplab_doctor_report(&doc, "debugfs", HPLAB_FAIL,
 				    "not mounted: mount -t debugfs none /sys/kernel/debug");
+
+	lockdown = hplab_lockdown_mode(ctx);
+	if (lockdown && strcmp(lockdown, "none")) {
+		snprintf(detail, sizeof(detail),
+			 "%s: debugfs refuses every write, so hotplug_lab cannot be driven; Debian locks down under Secure Boot: turn off validation (mokutil --disable-validation) or Secure Boot",
+			 lockdown);
+		hplab_doctor_report(&doc, "lockdown", HPLAB_FAIL, detail);
+	} else {
+		hplab_doctor_report(&doc, "lockdown", HPLAB_OK,
+				    lockdown ? "none" : "no lockdown LSM, or securityfs is not mounted");
+	}
+	free(lockdown);
 
 	hplab_doctor_report(&doc, "hotplug_lab", hplab_module_loaded(ctx) ? HPLAB_OK : HPLAB_WARN,
 			    hplab_module_loaded(ctx) ? "loaded" :

@@ -26,6 +26,7 @@
 #define _PATH_PROC_ZONEINFO	"/proc/zoneinfo"
 #define _PATH_UDEV_RULES	"/lib/udev/rules.d"
 #define _PATH_UDEV_RULES_ETC	"/etc/udev/rules.d"
+#define _PATH_LOCKDOWN		"/sys/kernel/security/lockdown"
 
 /* Exit codes, as chmem(8) has them. */
 enum {

@@ -30,6 +30,7 @@ if [ "$kind" = unloaded ]; then
 	put sys/module/memory_hotplug/parameters/memmap_on_memory N
 	put sys/devices/system/memory/auto_online_blocks online
 	put proc/mounts "sysfs /sys sysfs rw 0 0"
+	put sys/kernel/security/lockdown "none [integrity] confidentiality"
 	put lib/udev/rules.d/40-memory.rules 'SUBSYSTEM=="memory", ACTION=="add", ATTR{state}=="offline", ATTR{state}="online"'
 	put proc/iomem "00000000-00000fff : Reserved
 00001000-0009fbff : System RAM
@@ -38,6 +39,7 @@ if [ "$kind" = unloaded ]; then
 fi
 
 put sys/module/memory_hotplug/parameters/memmap_on_memory Y
+put sys/kernel/security/lockdown "[none] integrity confidentiality"
 put sys/devices/system/memory/auto_online_blocks offline
 put proc/mounts "sysfs /sys sysfs rw 0 0
 debugfs /sys/kernel/debug debugfs rw 0 0"

@@ -85,8 +85,11 @@ copy_kernel_module() {
 for ko in notifier-error-inject memory-notifier-error-inject ramoops; do
 	copy_kernel_module $ko
 done
-# One write(2) with its errno, for the tests (tests/vm/onewrite.c).
-gcc -static -O2 -Wall -Werror -o "$root/bin/onewrite" "$top/tests/vm/onewrite.c"
+# One write(2) with its errno, and a pinned page, for the tests
+# (tests/vm/onewrite.c, tests/vm/pinpages.c).
+for helper in onewrite pinpages; do
+	gcc -static -O2 -Wall -Werror -o "$root/bin/$helper" "$top/tests/vm/$helper.c"
+done
 # The CLI, and util-linux's lsmem to compare it with, with the shared
 # libraries they need (Debian has no static libsmartcols).
 for program in "$top/userspace-cli/hplab" /usr/bin/lsmem; do
