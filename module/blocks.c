@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -88,17 +89,23 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
  * its own write() then: restarting that would run the whole request
  * again, and offline_pages() gives up with -EINTR while a signal is
  * flagged. So the store is retried here, with the flag recomputed from the
- * signals really pending (recalc_sigpending() keeps those).
+ * signals really pending (recalc_sigpending(), under siglock as it must
+ * be, keeps those and a freezer's).
  */
-#define HPLAB_RESTORE_RETRIES 2000	/* 10 s of the store's 5 ms sleeps */
+#define HPLAB_RESTORE_TIMEOUT (10 * HZ)
 
-/* Before 7.3 the all-or-nothing remove of several adds offlines here. */
+/*
+ * Before 7.3 the all-or-nothing remove of several adds offlines here. An
+ * @interruptible write stops for a pending signal (-EINTR), as the
+ * offline_pages() it may run does; one that is not gives up after
+ * HPLAB_RESTORE_TIMEOUT of contention.
+ */
 static int hplab_block_write_state(u64 block_start, const char *state,
-				   bool killable)
+				   bool interruptible)
 {
 	unsigned long id = PHYS_PFN(block_start) /
 			   PHYS_PFN(memory_block_size_bytes());
-	unsigned int tries = 0;
+	unsigned long deadline = jiffies + HPLAB_RESTORE_TIMEOUT;
 	struct file *file;
 	loff_t pos;
 	char *path;
@@ -116,12 +123,14 @@ static int hplab_block_write_state(u64 block_start, const char *state,
 		ret = kernel_write(file, state, strlen(state), &pos);
 		if (ret != -ERESTARTNOINTR)
 			break;
+		spin_lock_irq(&current->sighand->siglock);
 		recalc_sigpending();
-		if (killable && fatal_signal_pending(current)) {
+		spin_unlock_irq(&current->sighand->siglock);
+		if (interruptible && signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
-		if (!killable && ++tries == HPLAB_RESTORE_RETRIES)
+		if (!interruptible && time_after(jiffies, deadline))
 			break;
 	}
 	filp_close(file, NULL);
@@ -141,9 +150,9 @@ static const char *hplab_online_state_name(enum hplab_block_state state)
  * @saved: the states hplab_offline_blocks() recorded, one per block
  * @why: set to the reason of a failure, naming the first block
  *
- * Each block goes back to the zone it was online in. A fatal signal does
- * not stop this: a killed remove still puts everything back. A block that
- * cannot be onlined again (its store kept finding device_hotplug_lock
+ * Each block goes back to the zone it was online in. A signal does not
+ * stop this: an interrupted remove still puts everything back. A block
+ * that cannot be onlined again (its store kept finding device_hotplug_lock
  * taken for 10 s, or the kernel refused) is reported in dmesg and in the
  * event log; the others are restored all the same.
  *
@@ -163,7 +172,7 @@ int hplab_restore_blocks(u64 start, u64 size,
 		ret = hplab_block_write_state(addr,
 					      hplab_online_state_name(*saved),
 					      false);
-		/* 6.1's store says -EINVAL for a block online already. */
+		/* The store says -EINVAL for a block online already. */
 		if (ret == -EINVAL &&
 		    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
 			ret = 0;
@@ -188,7 +197,7 @@ int hplab_restore_blocks(u64 start, u64 size,
  *	state of each block this function offlined
  *
  * Stops at the first block that cannot be offlined (memory in use:
- * -EBUSY; a fatal signal: -EINTR) and leaves putting the blocks offlined so
+ * -EBUSY; a signal: -EINTR) and leaves putting the blocks offlined so
  * far back to hplab_restore_blocks(). A block somebody else offlines
  * meanwhile is offline all the same: not an error, and not ours to put
  * back.
@@ -208,7 +217,7 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 		if (state == HPLAB_BLOCK_OFFLINE)
 			continue;
 		ret = hplab_block_write_state(addr, "offline", true);
-		/* 6.1's store says -EINVAL for a block offline already. */
+		/* The store says -EINVAL for a block offline already. */
 		if (ret == -EINVAL &&
 		    hplab_block_state(addr) == HPLAB_BLOCK_OFFLINE)
 			continue;

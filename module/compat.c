@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fallbacks for kernels that lack an interface hotplug_lab uses.
+ * Fallbacks for kernels that lack an interface hotplug_lab uses: what
+ * only sysfs shows is read once at load.
  */
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/range.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "hotplug_lab.h"
@@ -30,37 +34,182 @@ const char *hplab_default_online_type(void)
 }
 #endif
 
+/*
+ * Read a small sysfs file at load, without any lock of ours: reading a
+ * sysfs file takes that file's seq_file lock, and under hplab.lock that
+ * would order a seq_file lock after it, where every debugfs read here
+ * takes them the other way round.
+ */
+static ssize_t __init hplab_read_text(const char *path, char *buf, size_t size)
+{
+	struct file *file = filp_open(path, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = kernel_read(file, buf, size - 1, &pos);
+	filp_close(file, NULL);
+	buf[ret > 0 ? ret : 0] = '\0';
+	return ret;
+}
+
 #ifndef HPLAB_HAVE_MHP_SUPPORTS_MEMMAP_ON_MEMORY_VOID
 #define HPLAB_MEMMAP_PARAM "/sys/module/memory_hotplug/parameters/memmap_on_memory"
 
 /* memory_hotplug.memmap_on_memory, read at load: it is 0444 and ro_after_init. */
 static bool hplab_memmap_param;
 
-/**
- * hplab_compat_init() - read what this kernel only shows in sysfs
- *
+/*
  * The parameter is static in mm/memory_hotplug.c; its sysfs file prints Y
- * or N, and a kernel without it cannot self-host the memmap. It is read
- * here, at load and without any lock of ours, because reading a sysfs
- * file takes that file's seq_file lock: under hplab.lock, in a debugfs
- * read that holds its own seq_file lock, lockdep sees a lock recursion.
+ * or N, and a kernel without it cannot self-host the memmap.
  */
-void __init hplab_compat_init(void)
+static void __init hplab_memmap_param_init(void)
 {
-	struct file *file;
-	char buf[8] = "";
-	loff_t pos = 0;
+	char buf[8];
 
-	file = filp_open(HPLAB_MEMMAP_PARAM, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return;
-	if (kernel_read(file, buf, sizeof(buf) - 1, &pos) > 0)
+	if (hplab_read_text(HPLAB_MEMMAP_PARAM, buf, sizeof(buf)) > 0)
 		hplab_memmap_param = buf[0] == 'Y';
-	filp_close(file, NULL);
 }
 
 bool hplab_memmap_on_memory(void)
 {
 	return hplab_memmap_param;
 }
+#else
+static inline void hplab_memmap_param_init(void)
+{
+}
 #endif
+
+/*
+ * The firmware's own memory map, as it was before memmap= changed the
+ * kernel's: x86 keeps it as e820_table_firmware and shows it in
+ * /sys/firmware/memmap (CONFIG_FIRMWARE_MEMMAP). e820__mapped_raw_any()
+ * reads the same table, but tells whether any byte of a range has a type,
+ * not whether every byte has, and Linux 7.3 exports it to KVM only. Memory
+ * a driver hot-adds never enters that map, so reading it once at load
+ * sees all the RAM it will ever list.
+ */
+#define HPLAB_FIRMWARE_MEMMAP "/sys/firmware/memmap/%u/%s"
+#define HPLAB_FIRMWARE_MAX_ENTRIES 4096
+
+static struct range *hplab_firmware_ram;	/* inclusive ends */
+static unsigned int hplab_nr_firmware_ram;
+static bool hplab_firmware_map_read;
+
+static int __init hplab_firmware_read(unsigned int entry, const char *field,
+				      char *buf, size_t size)
+{
+	char path[64];
+	ssize_t ret;
+
+	snprintf(path, sizeof(path), HPLAB_FIRMWARE_MEMMAP, entry, field);
+	ret = hplab_read_text(path, buf, size);
+	if (ret < 0)
+		return ret;
+	strim(buf);
+	return 0;
+}
+
+/* Entry @entry of the map, if it is System RAM: 1; other types: 0. */
+static int __init hplab_firmware_entry(unsigned int entry, struct range *ram)
+{
+	char buf[32];
+	u64 start, end;
+	int ret;
+
+	ret = hplab_firmware_read(entry, "type", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (strcmp(buf, "System RAM"))
+		return 0;
+	ret = hplab_firmware_read(entry, "start", buf, sizeof(buf)) ?:
+	      kstrtoull(buf, 0, &start) ?:
+	      hplab_firmware_read(entry, "end", buf, sizeof(buf)) ?:
+	      kstrtoull(buf, 0, &end);
+	if (ret)
+		return ret;
+	ram->start = start;
+	ram->end = end;
+	return 1;
+}
+
+static void __init hplab_firmware_map_init(void)
+{
+	struct range ram;
+	unsigned int entry, nr = 0;
+
+	for (entry = 0; entry < HPLAB_FIRMWARE_MAX_ENTRIES; entry++)
+		if (hplab_firmware_entry(entry, &ram) < 0)
+			break;
+	if (!entry)
+		return;
+	hplab_firmware_ram = kcalloc(entry, sizeof(*hplab_firmware_ram),
+				     GFP_KERNEL);
+	if (!hplab_firmware_ram)
+		return;
+	while (entry--)
+		if (hplab_firmware_entry(entry, &ram) == 1)
+			hplab_firmware_ram[nr++] = ram;
+	hplab_nr_firmware_ram = nr;
+	hplab_firmware_map_read = true;
+}
+
+/**
+ * hplab_compat_init() - read at load what this kernel only shows in sysfs
+ */
+void __init hplab_compat_init(void)
+{
+	hplab_memmap_param_init();
+	hplab_firmware_map_init();
+}
+
+/**
+ * hplab_compat_exit() - free what hplab_compat_init() read
+ */
+void hplab_compat_exit(void)
+{
+	kfree(hplab_firmware_ram);
+}
+
+/**
+ * hplab_firmware_map_known() - could the firmware's memory map be read
+ *
+ * Return: false on a kernel without /sys/firmware/memmap.
+ */
+bool hplab_firmware_map_known(void)
+{
+	return hplab_firmware_map_read;
+}
+
+/**
+ * hplab_firmware_ram_covers() - is a range RAM in the firmware's memory map
+ * @start: physical start
+ * @size: size, not zero
+ *
+ * Return: true if every byte of the range lies in "System RAM" entries of
+ * the map as the firmware gave it, before memmap=.
+ */
+bool hplab_firmware_ram_covers(u64 start, u64 size)
+{
+	u64 covered = start, last = start + size - 1;
+	unsigned int i;
+	bool grown;
+
+	/* The entries need not be sorted: extend until nothing adds. */
+	do {
+		grown = false;
+		for (i = 0; i < hplab_nr_firmware_ram; i++) {
+			const struct range *ram = &hplab_firmware_ram[i];
+
+			if (ram->start <= covered && ram->end >= covered) {
+				if (ram->end >= last)
+					return true;
+				covered = ram->end + 1;
+				grown = true;
+			}
+		}
+	} while (grown);
+	return false;
+}

@@ -48,14 +48,14 @@ static inline bool hplab_memmap_on_memory(void)
 {
 	return mhp_supports_memmap_on_memory();
 }
-
-static inline void hplab_compat_init(void)
-{
-}
 #else
 bool hplab_memmap_on_memory(void);
-void hplab_compat_init(void);
 #endif
+
+void hplab_compat_init(void);
+void hplab_compat_exit(void);
+bool hplab_firmware_map_known(void);
+bool hplab_firmware_ram_covers(u64 start, u64 size);
 
 /*
  * offline_and_remove_memory_ranges() (exported since Linux 7.3) offlines

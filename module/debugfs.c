@@ -118,13 +118,14 @@ static int hplab_region_store(char **words, int nr_words, const char **why)
 
 	if (nr_words == 1 && !strcmp(words[0], "release"))
 		return hplab_region_release(why);
-	if (nr_words != 2)
+	if ((nr_words != 2 && nr_words != 3) ||
+	    (nr_words == 3 && strcmp(words[2], "force")))
 		return hplab_reject(why, -EINVAL,
-				    "write '<start> <size>' to claim a range or 'release' to give it back");
+				    "write '<start> <size> [force]' to claim a range or 'release' to give it back");
 	ret = hplab_parse_range(words, &start, &size, why);
 	if (ret)
 		return ret;
-	return hplab_region_claim(start, size, why);
+	return hplab_region_claim(start, size, nr_words == 3, why);
 }
 
 static int hplab_groups_store(char **words, int nr_words, const char **why)
@@ -281,9 +282,8 @@ static int hplab_show(struct seq_file *m, void *unused)
 	int ret;
 
 	/* A reader waits behind a slow offline; Ctrl-C must reach it. */
-	ret = mutex_lock_interruptible(&hplab.lock);
-	if (ret)
-		return ret;
+	if (mutex_lock_interruptible(&hplab.lock))
+		return -ERESTARTSYS;
 	ret = def->show(m);
 	mutex_unlock(&hplab.lock);
 	return ret;
@@ -352,9 +352,10 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 		ret = 0;
 
 	/*
-	 * Killable, not interruptible: a request that has waited for its
-	 * turn is not dropped for a signal its writer may handle and go on.
-	 * One killed before its turn did nothing and logs nothing.
+	 * Killable: a writer waiting for its turn may be killed, and then did
+	 * nothing and logs nothing. Not interruptible: a request is not
+	 * dropped before its turn for a signal its writer handles and goes
+	 * on from (once its turn came, an offline stops for any signal).
 	 */
 	if (mutex_lock_killable(&hplab.lock)) {
 		ret = -EINTR;
@@ -392,7 +393,16 @@ static const struct file_operations hplab_fops = {
  */
 bool hplab_locked_down(void)
 {
-	return security_locked_down(LOCKDOWN_DEBUGFS) != 0;
+	static bool locked_down;
+
+	/*
+	 * Lockdown is never lifted, and every probe that finds it logs the
+	 * kernel's "Lockdown: ... debugfs access is restricted": stop
+	 * probing once it is on.
+	 */
+	if (!READ_ONCE(locked_down))
+		WRITE_ONCE(locked_down, security_locked_down(LOCKDOWN_DEBUGFS) != 0);
+	return READ_ONCE(locked_down);
 }
 
 /**

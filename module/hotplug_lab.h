@@ -120,7 +120,7 @@ static inline int hplab_reject(const char **why, int err, const char *reason)
 }
 
 /* region.c */
-int hplab_region_claim(u64 start, u64 size, const char **why);
+int hplab_region_claim(u64 start, u64 size, bool force, const char **why);
 int hplab_region_release(const char **why);
 bool hplab_region_contains(u64 start, u64 size);
 int hplab_region_show(struct seq_file *m);

@@ -43,7 +43,7 @@ static int __init hplab_claim_param(void)
 	if (ret)
 		goto err_syntax;
 	mutex_lock(&hplab.lock);
-	ret = hplab_region_claim(start, size, &why);
+	ret = hplab_region_claim(start, size, false, &why);
 	mutex_unlock(&hplab.lock);
 	if (ret)
 		pr_err("region=%s: %s\n", region, why);
@@ -94,6 +94,7 @@ err_guard_exit:
 err_free_names:
 	kfree(hplab.region_name);
 	kfree(hplab.ram_name);
+	hplab_compat_exit();
 	return ret;
 }
 
@@ -115,6 +116,7 @@ static void __exit hplab_exit(void)
 		hplab_chunks_abandon();
 		hplab_groups_destroy();
 		mutex_unlock(&hplab.lock);
+		hplab_compat_exit();
 		return;
 	}
 	hplab_groups_destroy();
@@ -123,6 +125,7 @@ static void __exit hplab_exit(void)
 	mutex_unlock(&hplab.lock);
 	kfree(hplab.region_name);
 	kfree(hplab.ram_name);
+	hplab_compat_exit();
 }
 
 module_init(hplab_init);

@@ -24,8 +24,9 @@
  * offline chunks one by one. Between the two phases anybody could online
  * a block through sysfs again; a memory notifier refuses that for as long
  * as the remove runs (see hplab_guard_set()), so removing offline memory
- * does not fail. A fatal signal stops the offlining (-EINTR), and the
- * blocks offlined so far are put back before the write returns.
+ * does not fail. A signal stops the offlining (-EINTR), as it stops
+ * offline_pages(), and the blocks offlined so far are put back before
+ * the write returns.
  *
  * Remove, check=kernel: one offline_and_remove_memory() over exactly the
  * request, so the kernel's own granularity check decides. The module still
@@ -276,7 +277,7 @@ static const char *hplab_remove_error_reason(int err)
 		return "memory in the range is in use and could not be offlined; "
 		       "nothing was removed";
 	if (err == -EINTR)
-		return "the remove was interrupted by a fatal signal; "
+		return "the remove was interrupted by a signal; "
 		       "nothing was removed";
 	return "the kernel could not offline and remove the memory: see dmesg; nothing was removed";
 }
@@ -354,10 +355,21 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 	return 0;
 }
 #else
-static unsigned int phase_delay_ms;
-module_param(phase_delay_ms, uint, 0644);
-MODULE_PARM_DESC(phase_delay_ms,
-		 "Testing: wait this long between offlining and removing the adds of a multi-add remove, the window in which only the remove guard keeps others from onlining them (default 0)");
+static bool phase_hold;
+module_param(phase_hold, bool, 0644);
+MODULE_PARM_DESC(phase_hold,
+		 "Testing: while Y, a remove of several adds waits between offlining and removing them, the window in which only the remove guard keeps others from onlining them (default N)");
+
+/* While phase_hold is set: 0, or -EINTR for a signal. */
+static int hplab_phase_hold(void)
+{
+	while (READ_ONCE(phase_hold)) {
+		if (schedule_timeout_interruptible(HZ / 10) ||
+		    signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
 
 /*
  * Put the blocks of @ranges back into the states hplab_offline_blocks()
@@ -427,12 +439,9 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 		done += div64_u64(range_len(&ranges[i]), block_size);
 	}
 
-	if (phase_delay_ms &&
-	    schedule_timeout_killable(msecs_to_jiffies(phase_delay_ms)) &&
-	    fatal_signal_pending(current)) {
-		ret = -EINTR;
+	ret = hplab_phase_hold();
+	if (ret)
 		goto err_restore;
-	}
 	/* Every block is offline, and stays so: removing cannot fail now. */
 	done = 0;
 	for (i = 0; i < nr_ranges; i++) {
@@ -443,8 +452,8 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       ranges[i].start, ranges[i].end, ERR_PTR(ret));
 			hplab_reject(why, ret,
 				     "the kernel refused to remove offline memory: memory before it was removed, the rest is back as it was (see dmesg and the ranges file)");
-			hplab_restore_ranges(ranges + i, nr_ranges - i,
-					     saved + done, why);
+			ret = hplab_restore_ranges(ranges + i, nr_ranges - i,
+						   saved + done, why) ?: ret;
 			hplab_forget_requested(group, start, ranges[i].start);
 			goto out_clear_guard;
 		}

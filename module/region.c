@@ -2,10 +2,13 @@
 /*
  * The region: the one physical range hotplug_lab may hot-add memory into.
  *
- * A claim must lie on firmware-reserved memory (for example a range booted
- * with memmap=<size>$<start>) that is neither System RAM nor held busy by
- * another driver: hot-adding anything else would add memory that does not
- * exist or that somebody else owns. Like drivers/dax/kmem.c, the claim is
+ * A claim must be RAM that was set aside: RAM in the firmware's own memory
+ * map (see hplab_firmware_ram_covers()), reserved now (for example with
+ * memmap=<size>$<start>), neither System RAM nor held busy by another
+ * driver. Hot-adding anything else would add memory that does not exist
+ * (a Reserved range can be MMIO: PCI ECAM, APIC, BIOS ROM) or that
+ * somebody else owns; "force" skips the firmware map, for a user who
+ * knows better. Like drivers/dax/kmem.c, the claim is
  * requested busy (so nobody else gets it) and then made non-busy, so that
  * add_memory_driver_managed() can nest its "System RAM (hotplug_lab)"
  * resources below it in /proc/iomem.
@@ -21,6 +24,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "hotplug_lab.h"
 
 /* walk_iomem_res_desc() callback: extend @arg over adjacent reserved ranges */
@@ -50,14 +54,15 @@ static bool hplab_range_is_reserved(u64 start, u64 size)
 }
 
 /**
- * hplab_region_claim() - claim a firmware-reserved range for hot-adding
+ * hplab_region_claim() - claim a range set aside from RAM for hot-adding
  * @start: physical start, memory block aligned
  * @size: size, memory block aligned
+ * @force: skip the check that the firmware's memory map has RAM there
  * @why: set to the reason of a rejection
  *
  * Return: 0 on success, or a negative errno with @why set.
  */
-int hplab_region_claim(u64 start, u64 size, const char **why)
+int hplab_region_claim(u64 start, u64 size, bool force, const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
 	struct range pluggable = mhp_get_pluggable_range(true);
@@ -82,6 +87,13 @@ int hplab_region_claim(u64 start, u64 size, const char **why)
 	if (!hplab_range_is_reserved(start, size))
 		return hplab_reject(why, -EINVAL,
 				    "the range is not entirely firmware-reserved; boot with memmap=<size>$<start> and claim inside it");
+	if (!force && !hplab_firmware_map_known())
+		return hplab_reject(why, -EINVAL,
+				    "this kernel shows no firmware memory map (CONFIG_FIRMWARE_MEMMAP) to tell RAM from MMIO: write '<start> <size> force' if you know the range is RAM");
+	if (!force && !hplab_firmware_ram_covers(start, size))
+		return hplab_reject_fmt(why, -EINVAL,
+					"the range is not all RAM in the firmware's memory map (/sys/firmware/memmap), so it may be MMIO: boot with memmap=%#llx$%#llx over RAM, or write 'force' (dangerous)",
+					size, start);
 
 	res = request_mem_region(start, size, hplab.region_name);
 	if (!res)

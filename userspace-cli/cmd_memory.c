@@ -62,8 +62,15 @@ static int hplab_region_candidates(const struct hplab_ctx *ctx)
 	struct libscols_table *table;
 	char start[32], end[32], size[32];
 	size_t nr, i;
+	int ret;
 
-	if (hplab_reserved_candidates(ctx, hplab_block_size(ctx), &list, &nr)) {
+	ret = hplab_reserved_candidates(ctx, hplab_block_size(ctx), &list, &nr);
+	if (ret == -ENODATA) {
+		hplab_warn("no firmware memory map in %s: cannot tell RAM from MMIO",
+			   _PATH_FIRMWARE_MEMMAP);
+		return HPLAB_EXIT_REJECTED;
+	}
+	if (ret) {
 		hplab_warn("cannot read %s and the block size", _PATH_PROC_IOMEM);
 		return HPLAB_EXIT_REJECTED;
 	}
@@ -95,14 +102,16 @@ int cmd_region(struct hplab_ctx *ctx, int argc, char **argv)
 		return ret;
 	if (argc == 2 && !strcmp(argv[1], "release"))
 		return hplab_exit_for(hplab_request(ctx, "region", "release"));
-	if (argc == 4 && !strcmp(argv[1], "claim")) {
+	if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "--force"))) &&
+	    !strcmp(argv[1], "claim")) {
 		if (hplab_size_arg(argv[0], "start", argv[2], &val) ||
 		    hplab_size_arg(argv[0], "size", argv[3], &val))
 			return HPLAB_EXIT_USAGE;
-		return hplab_exit_for(hplab_request(ctx, "region", "%s %s",
-						    argv[2], argv[3]));
+		return hplab_exit_for(hplab_request(ctx, "region", "%s %s%s",
+						    argv[2], argv[3],
+						    argc == 5 ? " force" : ""));
 	}
-	return hplab_usage_error(argv[0], "expected claim <start> <size>, release or candidates");
+	return hplab_usage_error(argv[0], "expected claim <start> <size> [--force], release or candidates");
 }
 
 static const struct hplab_column group_columns[] = {

@@ -4,6 +4,7 @@
  * and what to change before memory hotplug can be tried.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -235,15 +236,19 @@ static void hplab_doctor_reserved(struct hplab_doctor *doc, uint64_t block_size)
 	struct hplab_candidate *list;
 	char detail[256], size[32];
 	size_t nr;
+	int ret;
 
-	if (hplab_reserved_candidates(doc->ctx, block_size, &list, &nr)) {
+	ret = hplab_reserved_candidates(doc->ctx, block_size, &list, &nr);
+	if (ret) {
 		hplab_doctor_report(doc, "reserved range", HPLAB_FAIL,
+				    ret == -ENODATA ?
+				    "no firmware memory map (/sys/firmware/memmap) to tell RAM from MMIO" :
 				    "cannot read /proc/iomem");
 		return;
 	}
 	if (!nr) {
 		hplab_doctor_report(doc, "reserved range", HPLAB_FAIL,
-				    "no block-aligned Reserved range in /proc/iomem");
+				    "no block-aligned range that is Reserved in /proc/iomem and RAM in /sys/firmware/memmap");
 		strcat(doc->fixes, " memmap=1G$0x40000000");
 	} else {
 		snprintf(detail, sizeof(detail), "%#" PRIx64 "-%#" PRIx64 " (%s)%s%s",

@@ -36,12 +36,15 @@ static const struct hplab_command commands[] = {
 	  "6.12 kernel onlines hot-added memory itself), udev rules that online\n"
 	  "memory, debugfs and the module. Prints the kernel command line to add\n"
 	  "when something is missing. Exits 1 when a check fails.\n" },
-	{ "region", cmd_region, "region claim <start> <size> | release | candidates",
+	{ "region", cmd_region, "region claim <start> <size> [--force] | release | candidates",
 	  "claim or release the range memory is added into",
-	  "claim: claim a firmware-reserved, block-aligned range; it shows in\n"
-	  "/proc/iomem as 'hotplug_lab region'. release: give it back (refused\n"
-	  "while memory is added). candidates: the Reserved ranges of\n"
-	  "/proc/iomem, shrunk to whole blocks, that could be claimed.\n" },
+	  "claim: claim a block-aligned range of RAM set aside with memmap=:\n"
+	  "Reserved in /proc/iomem and RAM in the firmware's memory map\n"
+	  "(/sys/firmware/memmap); it shows in /proc/iomem as 'hotplug_lab\n"
+	  "region'. --force skips the firmware map: a Reserved range that is\n"
+	  "not RAM may be MMIO, and adding it as RAM can crash the box.\n"
+	  "release: give it back (refused while memory is added).\n"
+	  "candidates: the ranges a claim may take, in whole blocks.\n" },
 	{ "group", cmd_group,
 	  "group create static <max> [--node N] | create dynamic <unit> [--node N] | delete <id> | list",
 	  "create, delete and list memory groups",

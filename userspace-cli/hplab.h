@@ -27,6 +27,7 @@
 #define _PATH_UDEV_RULES	"/lib/udev/rules.d"
 #define _PATH_UDEV_RULES_ETC	"/etc/udev/rules.d"
 #define _PATH_LOCKDOWN		"/sys/kernel/security/lockdown"
+#define _PATH_FIRMWARE_MEMMAP	"/sys/firmware/memmap"
 
 /* Exit codes, as chmem(8) has them. */
 enum {
@@ -109,6 +110,10 @@ void hplab_table_print(struct libscols_table *table);
 void hplab_columns_help(const struct hplab_column *columns, size_t nr_columns);
 
 /* iomem.c */
+struct hplab_range_pair {
+	uint64_t start, end;	/* end inclusive */
+};
+
 struct hplab_candidate {
 	uint64_t start, end;	/* block aligned, end inclusive */
 	bool claimed;		/* hotplug_lab's region is inside */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/iomem: the firmware-reserved ranges hotplug_lab could claim.
+ * /proc/iomem and the firmware memory map: the ranges hotplug_lab could
+ * claim.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,16 +13,88 @@
 #include "hplab.h"
 
 /*
- * Top-level "Reserved" entries, shrunk to whole memory blocks, that hold
- * at least one block. A range with hotplug_lab's claim inside is marked.
+ * The "System RAM" entries of the firmware's memory map, as the firmware
+ * gave it before memmap= (/sys/firmware/memmap/N/{start,end,type}).
+ * Returns how many, or -1 when there is no such map.
+ */
+static long hplab_firmware_ram(const struct hplab_ctx *ctx, struct hplab_range_pair **out)
+{
+	struct hplab_range_pair *ram = NULL, *grown;
+	long count = 0;
+	unsigned int n;
+
+	*out = NULL;
+	for (n = 0;; n++) {
+		char path[64], *type, *start, *end;
+		bool is_ram;
+
+		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/type", n);
+		type = hplab_read(ctx, path);
+		if (!type)
+			break;
+		is_ram = !strcmp(type, "System RAM\n");
+		free(type);
+		if (!is_ram)
+			continue;
+		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/start", n);
+		start = hplab_read(ctx, path);
+		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/end", n);
+		end = hplab_read(ctx, path);
+		grown = start && end ? realloc(ram, (count + 1) * sizeof(*ram)) : NULL;
+		if (grown) {
+			ram = grown;
+			if (sscanf(start, "%" SCNx64, &ram[count].start) == 1 &&
+			    sscanf(end, "%" SCNx64, &ram[count].end) == 1 &&
+			    ram[count].start <= ram[count].end)
+				count++;
+		}
+		free(start);
+		free(end);
+	}
+	if (!n) {
+		free(ram);
+		return -1;
+	}
+	*out = ram;
+	return count;
+}
+
+static int hplab_add_candidate(struct hplab_candidate **list, size_t *count,
+			       uint64_t start, uint64_t end, uint64_t block_size)
+{
+	struct hplab_candidate *grown;
+
+	start = (start + block_size - 1) / block_size * block_size;
+	end = (end + 1) / block_size * block_size;
+	if (end <= start)
+		return 0;
+	grown = realloc(*list, (*count + 1) * sizeof(**list));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	grown[*count].start = start;
+	grown[*count].end = end - 1;
+	grown[*count].claimed = false;
+	(*count)++;
+	return 0;
+}
+
+/*
+ * Where hotplug_lab may claim, by the module's own rule: top-level
+ * "Reserved" entries of /proc/iomem, cut to the parts that are RAM in the
+ * firmware's memory map (a Reserved range elsewhere may be MMIO: PCI ECAM,
+ * APIC, BIOS ROM) and to whole memory blocks. A range with hotplug_lab's
+ * claim inside is marked. -ENODATA: no firmware memory map to tell.
  */
 int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 			      struct hplab_candidate **out, size_t *nr)
 {
 	char *text = hplab_read(ctx, _PATH_PROC_IOMEM), *line, *save = NULL;
-	struct hplab_candidate *list = NULL, *grown;
+	struct hplab_candidate *list = NULL;
+	struct hplab_range_pair *ram;
 	uint64_t start, end;
-	size_t count = 0;
+	size_t count = 0, first;
+	long nr_ram, i;
 	int name;
 
 	*out = NULL;
@@ -32,30 +105,32 @@ int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 		free(text);
 		return -EINVAL;
 	}
+	nr_ram = hplab_firmware_ram(ctx, &ram);
+	if (nr_ram < 0) {
+		free(text);
+		return -ENODATA;
+	}
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		name = 0;
 		if (sscanf(line, " %" SCNx64 "-%" SCNx64 " : %n", &start, &end,
-			   &name) != 2)
+			   &name) != 2 || !name)
 			continue;
-		if (count && line[0] == ' ' && start >= list[count - 1].start &&
-		    end <= list[count - 1].end &&
-		    strstr(line + name, "hotplug_lab region"))
-			list[count - 1].claimed = true;
+		if (line[0] == ' ' && strstr(line + name, "hotplug_lab region"))
+			for (first = 0; first < count; first++)
+				if (start >= list[first].start && end <= list[first].end)
+					list[first].claimed = true;
 		if (line[0] == ' ' || strcmp(line + name, "Reserved"))
 			continue;
-		start = (start + block_size - 1) / block_size * block_size;
-		end = (end + 1) / block_size * block_size;
-		if (end <= start)
-			continue;
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown)
-			break;
-		list = grown;
-		list[count].start = start;
-		list[count].end = end - 1;
-		list[count].claimed = false;
-		count++;
+		for (i = 0; i < nr_ram; i++) {
+			uint64_t lo = start > ram[i].start ? start : ram[i].start;
+			uint64_t hi = end < ram[i].end ? end : ram[i].end;
+
+			if (lo <= hi && hplab_add_candidate(&list, &count, lo, hi, block_size))
+				break;
+		}
 	}
+	free(ram);
 	free(text);
 	*out = list;
 	*nr = count;

@@ -7,7 +7,8 @@
 #
 # On a test box: run as root, with hotplug_lab installed (modprobe) or
 # HPLAB_MODULE=/path/to/hotplug_lab.ko, booted with the demo's "# boot:"
-# arguments and a reserved range at HPLAB_START (default 0x40000000, 1G).
+# arguments and a reserved range at HPLAB_START (default 0x40000000; the
+# demo claims what hplab region candidates offers from there).
 # --step pauses between steps when run on a terminal.
 
 . "$(dirname "$0")/lib/tap.sh"
@@ -111,7 +112,10 @@ demo_setup() {
 	fi
 	echo offline > $MEM/auto_online_blocks
 	if grep -qx none $D/region; then
-		hplab region claim "$(hex $START)" 1G || exit 1
+		# as much as the module's rule allows from START on
+		size=$(hplab -b region candidates | awk -v start="$(hex $START)" '$1 == start { print $3 }')
+		[ -n "$size" ] || { echo "no claimable range at $(hex $START): hplab region candidates" >&2; exit 1; }
+		hplab region claim "$(hex $START)" "$size" || exit 1
 		CLAIMED=1
 	fi
 	say "kernel $(uname -r); memory blocks of $((BLOCK >> 20))M; memmap_on_memory=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)"

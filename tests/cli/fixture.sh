@@ -21,7 +21,16 @@ block() {
 	mkdir -p "$root/sys/devices/system/memory/memory$1/node0"
 }
 
+# firmware N START END TYPE: entry N of /sys/firmware/memmap
+firmware() {
+	put "sys/firmware/memmap/$1/start" "$2"
+	put "sys/firmware/memmap/$1/end" "$3"
+	put "sys/firmware/memmap/$1/type" "$4"
+}
+
 put proc/sys/kernel/osrelease 6.1.0-56-amd64
+firmware 0 0x0 0x9fbff "System RAM"
+firmware 1 0x100000 0x7fffffff "System RAM"
 put sys/devices/system/memory/block_size_bytes 8000000
 put sys/module/memory_hotplug/parameters/online_policy contig-zones
 block 7 online Normal
@@ -50,7 +59,12 @@ put proc/iomem "00000000-00000fff : Reserved
   40000000-7fffffff : hotplug_lab region
     40000000-4fffffff : System RAM (hotplug_lab)
     60000000-6fffffff : System RAM (hotplug_lab)
+f0000000-f7ffffff : Reserved
+  f0000000-f7ffffff : PCI ECAM 0000 [bus 00-7f]
 fd00000000-ffffffffff : Reserved"
+# Not RAM to the firmware: PCI ECAM, and AMD's HyperTransport range.
+firmware 2 0xf0000000 0xf7ffffff Reserved
+firmware 3 0xfd00000000 0xffffffffff Reserved
 block 8 online Movable
 block 9 offline "Normal Movable"
 block 12 online Normal

@@ -11,8 +11,8 @@
  *
  * usage: pinpages START SIZE
  *
- * Allocates anonymous memory 4M at a time (at most 512M) until a page of
- * it lies in [START, START + SIZE) (physical addresses, from
+ * Allocates anonymous memory 4M at a time (at most 512M, handing back
+ * each 4M that missed) until a page of it lies in [START, START + SIZE) (physical addresses, from
  * /proc/self/pagemap, which needs root), pins that page, prints
  * "pinned 0x<address>" and waits for a signal. Prints "no page in range"
  * and exits 1 if none landed there; exits 2 on bad usage or a failed call.
@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 			for (;;)
 				pause();
 		}
+		/* Nothing of it landed there: give it back. */
+		munmap(area, STEP);
 	}
 	printf("no page in range\n");
 	return 1;
