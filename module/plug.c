@@ -21,7 +21,8 @@
  * earlier chunks removed. So a remove of several chunks first offlines
  * every block of every chunk through sysfs (see blocks.c), onlining them
  * again if one block cannot be offlined, and only then removes the now
- * offline chunks one by one. Between the two phases anybody could online
+ * offline chunks one by one with remove_memory(), which does not allocate
+ * what it could fail for. Between the two phases anybody could online
  * a block through sysfs again; a memory notifier refuses that for as long
  * as the remove runs (see hplab_guard_set()), so removing offline memory
  * does not fail. A signal stops the offlining (-EINTR), as it stops
@@ -442,11 +443,14 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 	ret = hplab_phase_hold();
 	if (ret)
 		goto err_restore;
-	/* Every block is offline, and stays so: removing cannot fail now. */
+	/*
+	 * Every block is offline and stays so: remove_memory() only removes
+	 * (offline_and_remove_memory() would first allocate for a rollback,
+	 * and could fail with -ENOMEM after the ranges before it are gone).
+	 */
 	done = 0;
 	for (i = 0; i < nr_ranges; i++) {
-		ret = offline_and_remove_memory(ranges[i].start,
-						range_len(&ranges[i]));
+		ret = remove_memory(ranges[i].start, range_len(&ranges[i]));
 		if (ret) {
 			pr_err("could not remove offline memory %#llx-%#llx: %pe\n",
 			       ranges[i].start, ranges[i].end, ERR_PTR(ret));

@@ -6,15 +6,20 @@
  * and reports a failure as a localised message. The tests need write(2)'s
  * own errno, bytes the shell cannot produce, and writes of an exact size.
  *
- * usage: onewrite [-d] [-e] [-l] [-p SIZE] FILE TEXT
+ * usage: onewrite [-d] [-e] [-f N] [-l] [-p SIZE] FILE TEXT
  *   -d       drop CAP_SYS_ADMIN from the effective set before opening
  *   -e       TEXT has escapes: \0 \n \t \\ \xHH
+ *   -f N     fail the Nth fault-injection point (slab or page allocation,
+ *            CONFIG_FAULT_INJECTION) of this task from the write(2) on,
+ *            through /proc/thread-self/fail-nth, and say whether it came
  *   -l       append a newline
  *   -p SIZE  pad with spaces (before the newline) to SIZE bytes in all
  *
  * Prints nothing and exits 0 when write(2) took every byte; prints the
  * errno's name (EINVAL) and exits 1 when it failed; exits 2 on bad usage,
- * when FILE cannot be opened, or on a short write.
+ * when FILE cannot be opened, or on a short write. With -f it prints
+ * "injected" or "missed" (the write made fewer than N calls) after that,
+ * on a line of its own.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,17 +77,46 @@ static long unescape(const char *text, char *out)
 	return out - start;
 }
 
+/* Arm /proc/thread-self/fail-nth with @nth; returns its fd, or -1. */
+static int fail_nth_arm(const char *nth)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR);
+
+	if (fd < 0 || write(fd, nth, strlen(nth)) < 0) {
+		perror("onewrite: /proc/thread-self/fail-nth");
+		return -1;
+	}
+	return fd;
+}
+
+/* Was the fault injected (fail-nth reads 0)? Disarms it either way. */
+static int fail_nth_injected(int fd)
+{
+	char buf[16] = "";
+	int injected;
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
+		perror("onewrite: read fail-nth");
+	injected = atoi(buf) == 0;
+	if (pwrite(fd, "0", 1, 0) < 0)
+		perror("onewrite: disarm fail-nth");
+	close(fd);
+	return injected;
+}
+
 int main(int argc, char **argv)
 {
-	int escapes = 0, newline = 0, drop = 0, opt, fd;
+	int escapes = 0, newline = 0, drop = 0, opt, fd, nth_fd = -1, err;
+	const char *nth = NULL;
 	long len, pad = 0;
 	char *buf;
 	ssize_t ret;
 
-	while ((opt = getopt(argc, argv, "delp:")) != -1) {
+	while ((opt = getopt(argc, argv, "def:lp:")) != -1) {
 		switch (opt) {
 		case 'd': drop = 1; break;
 		case 'e': escapes = 1; break;
+		case 'f': nth = optarg; break;
 		case 'l': newline = 1; break;
 		case 'p': pad = atol(optarg); break;
 		default: goto usage;
@@ -117,11 +151,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "onewrite: %s: %s\n", argv[optind], strerror(errno));
 		return 2;
 	}
+	if (nth && (nth_fd = fail_nth_arm(nth)) < 0)
+		return 2;
 	ret = write(fd, buf, len);
-	if (ret < 0) {
-		printf("%s\n", strerrorname_np(errno));
+	err = errno;
+	if (ret < 0)
+		printf("%s\n", strerrorname_np(err));
+	if (nth)
+		printf("%s\n", fail_nth_injected(nth_fd) ? "injected" : "missed");
+	if (ret < 0)
 		return 1;
-	}
 	if (ret != len) {
 		fprintf(stderr, "onewrite: short write: %zd of %ld bytes\n", ret, len);
 		return 2;
@@ -129,6 +168,6 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: onewrite [-d] [-e] [-l] [-p SIZE] FILE TEXT\n");
+	fprintf(stderr, "usage: onewrite [-d] [-e] [-f N] [-l] [-p SIZE] FILE TEXT\n");
 	return 2;
 }
