@@ -95,6 +95,19 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
 #define HPLAB_RESTORE_TIMEOUT (10 * HZ)
 
 /*
+ * recalc_sigpending() wants current's siglock. Only this task replaces its
+ * own sighand (at exec), so it needs no RCU to be held on to here.
+ */
+static void hplab_recalc_sigpending(void)
+{
+	struct sighand_struct *sighand = unrcu_pointer(current->sighand);
+
+	spin_lock_irq(&sighand->siglock);
+	recalc_sigpending();
+	spin_unlock_irq(&sighand->siglock);
+}
+
+/*
  * Before 7.3 the all-or-nothing remove of several adds offlines here. An
  * @interruptible write stops for a pending signal (-EINTR), as the
  * offline_pages() it may run does; one that is not gives up after
@@ -123,9 +136,7 @@ static int hplab_block_write_state(u64 block_start, const char *state,
 		ret = kernel_write(file, state, strlen(state), &pos);
 		if (ret != -ERESTARTNOINTR)
 			break;
-		spin_lock_irq(&current->sighand->siglock);
-		recalc_sigpending();
-		spin_unlock_irq(&current->sighand->siglock);
+		hplab_recalc_sigpending();
 		if (interruptible && signal_pending(current)) {
 			ret = -EINTR;
 			break;

@@ -87,9 +87,11 @@ static inline void hplab_memmap_param_init(void)
  * kernel's: x86 keeps it as e820_table_firmware and shows it in
  * /sys/firmware/memmap (CONFIG_FIRMWARE_MEMMAP). e820__mapped_raw_any()
  * reads the same table, but tells whether any byte of a range has a type,
- * not whether every byte has, and Linux 7.3 exports it to KVM only. Memory
- * a driver hot-adds never enters that map, so reading it once at load
- * sees all the RAM it will ever list.
+ * not whether every byte has, and Linux 7.3 exports it to KVM only. The
+ * map is read once at load: what add_memory() adds to it later is System
+ * RAM already, which no claim may overlap anyway. Without it (another
+ * architecture, or no /sys where the module is loaded), every claim needs
+ * "force".
  */
 #define HPLAB_FIRMWARE_MEMMAP "/sys/firmware/memmap/%u/%s"
 #define HPLAB_FIRMWARE_MAX_ENTRIES 4096
@@ -135,24 +137,45 @@ static int __init hplab_firmware_entry(unsigned int entry, struct range *ram)
 	return 1;
 }
 
+/*
+ * Entries are numbered as they were added, and a number whose memory was
+ * removed again (an ACPI DIMM unplugged) leaves a gap: the map ends after
+ * HPLAB_FIRMWARE_MAX_GAP missing numbers in a row.
+ */
+#define HPLAB_FIRMWARE_MAX_GAP 64
+
+/* The RAM entries, as many as fit in @ram[@size]; returns how many there are. */
+static unsigned int __init hplab_firmware_walk(struct range *ram,
+					       unsigned int size)
+{
+	unsigned int entry, missing = 0, nr = 0;
+	struct range found;
+	int ret;
+
+	for (entry = 0; entry < HPLAB_FIRMWARE_MAX_ENTRIES &&
+	     missing < HPLAB_FIRMWARE_MAX_GAP; entry++) {
+		ret = hplab_firmware_entry(entry, &found);
+		missing = ret == -ENOENT ? missing + 1 : 0;
+		if (ret != 1)
+			continue;
+		if (nr < size)
+			ram[nr] = found;
+		nr++;
+	}
+	return nr;
+}
+
 static void __init hplab_firmware_map_init(void)
 {
-	struct range ram;
-	unsigned int entry, nr = 0;
+	unsigned int nr = hplab_firmware_walk(NULL, 0);
 
-	for (entry = 0; entry < HPLAB_FIRMWARE_MAX_ENTRIES; entry++)
-		if (hplab_firmware_entry(entry, &ram) < 0)
-			break;
-	if (!entry)
+	if (!nr)
 		return;
-	hplab_firmware_ram = kcalloc(entry, sizeof(*hplab_firmware_ram),
+	hplab_firmware_ram = kcalloc(nr, sizeof(*hplab_firmware_ram),
 				     GFP_KERNEL);
 	if (!hplab_firmware_ram)
 		return;
-	while (entry--)
-		if (hplab_firmware_entry(entry, &ram) == 1)
-			hplab_firmware_ram[nr++] = ram;
-	hplab_nr_firmware_ram = nr;
+	hplab_nr_firmware_ram = min(nr, hplab_firmware_walk(hplab_firmware_ram, nr));
 	hplab_firmware_map_read = true;
 }
 

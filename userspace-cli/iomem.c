@@ -12,6 +12,8 @@
 
 #include "hplab.h"
 
+#define HPLAB_FIRMWARE_MAX_GAP 64
+
 /*
  * The "System RAM" entries of the firmware's memory map, as the firmware
  * gave it before memmap= (/sys/firmware/memmap/N/{start,end,type}).
@@ -20,18 +22,22 @@
 static long hplab_firmware_ram(const struct hplab_ctx *ctx, struct hplab_range_pair **out)
 {
 	struct hplab_range_pair *ram = NULL, *grown;
+	unsigned int n, missing = 0;
+	bool found = false;
 	long count = 0;
-	unsigned int n;
 
 	*out = NULL;
-	for (n = 0;; n++) {
+	/* Numbers of removed entries stay unused: stop after a long gap. */
+	for (n = 0; missing < HPLAB_FIRMWARE_MAX_GAP; n++) {
 		char path[64], *type, *start, *end;
 		bool is_ram;
 
 		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/type", n);
 		type = hplab_read(ctx, path);
+		missing = type ? 0 : missing + 1;
 		if (!type)
-			break;
+			continue;
+		found = true;
 		is_ram = !strcmp(type, "System RAM\n");
 		free(type);
 		if (!is_ram)
@@ -51,7 +57,7 @@ static long hplab_firmware_ram(const struct hplab_ctx *ctx, struct hplab_range_p
 		free(start);
 		free(end);
 	}
-	if (!n) {
+	if (!found) {
 		free(ram);
 		return -1;
 	}

@@ -89,24 +89,27 @@ static int fail_nth_arm(const char *nth)
 	return fd;
 }
 
-/* Was the fault injected (fail-nth reads 0)? Disarms it either way. */
+/*
+ * Was the fault injected (fail-nth reads 0)? Disarms it either way; -1
+ * when fail-nth cannot be read.
+ */
 static int fail_nth_injected(int fd)
 {
 	char buf[16] = "";
 	int injected;
 
-	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
-		perror("onewrite: read fail-nth");
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
 	injected = atoi(buf) == 0;
 	if (pwrite(fd, "0", 1, 0) < 0)
-		perror("onewrite: disarm fail-nth");
+		return -1;
 	close(fd);
 	return injected;
 }
 
 int main(int argc, char **argv)
 {
-	int escapes = 0, newline = 0, drop = 0, opt, fd, nth_fd = -1, err;
+	int escapes = 0, newline = 0, drop = 0, opt, fd, nth_fd = -1, err, injected;
 	const char *nth = NULL;
 	long len, pad = 0;
 	char *buf;
@@ -155,10 +158,16 @@ int main(int argc, char **argv)
 		return 2;
 	ret = write(fd, buf, len);
 	err = errno;
+	/* Before anything else can reach an injection point. */
+	injected = nth ? fail_nth_injected(nth_fd) : 0;
+	if (injected < 0) {
+		perror("onewrite: fail-nth");
+		return 2;
+	}
 	if (ret < 0)
 		printf("%s\n", strerrorname_np(err));
 	if (nth)
-		printf("%s\n", fail_nth_injected(nth_fd) ? "injected" : "missed");
+		printf("%s\n", injected ? "injected" : "missed");
 	if (ret < 0)
 		return 1;
 	if (ret != len) {
