@@ -28,29 +28,36 @@ default_zone() {
 	cut -d' ' -f1 "$(block_dir "$1")/valid_zones"
 }
 
+# The dynamic group's 256M units must be aligned to their size: it takes
+# the first 512M of the region, the static groups the 384M after it.
+u1=$START
+u2=$((START + 0x10000000))
+s0=$((START + 0x20000000))
+t0=$((START + 0x28000000))
+
 step "A static group, with the default ratio ($ratio%)"
-s=$(hplab group create static 256M)
-run "hplab add $s $(hex $START) 256M"
-run "cat $(block_dir $START)/valid_zones"
-first=$(default_zone $START)
-run "hplab online $(hex $START) 256M"
+s=$(hplab group create static 128M)
+run "hplab add $s $(hex $s0) 128M"
+run "cat $(block_dir $s0)/valid_zones"
+first=$(default_zone $s0)
+run "hplab online $(hex $s0) 128M"
 run "hplab blocks"
 fact "valid_zones named the zone the kernel then chose ($first)" \
-	grep -qx "$first" "$(block_dir $START)/valid_zones"
+	grep -qx "$first" "$(block_dir $s0)/valid_zones"
 fact "within the ratio, a static group goes to ZONE_MOVABLE" \
-	grep -qx Movable "$(block_dir $((START + BLOCK)))/valid_zones"
+	grep -qx Movable "$(block_dir $s0)/valid_zones"
 
 step "The same with a ratio the group does not fit in"
 run "echo 1 > $P/auto_movable_ratio"
 t=$(hplab group create static 256M)
-run "hplab add $t $(hex $((START + 0x10000000))) 256M"
-run "cat $(block_dir $((START + 0x10000000)))/valid_zones"
-run "hplab online $(hex $((START + 0x10000000))) 256M"
+run "hplab add $t $(hex $t0) 256M"
+run "cat $(block_dir $t0)/valid_zones"
+run "hplab online $(hex $t0) 256M"
 run "hplab blocks"
 fact "over the ratio, the kernel puts the static group in a kernel zone" \
-	grep -qx Normal "$(block_dir $((START + 0x10000000)))/valid_zones"
+	grep -qx Normal "$(block_dir $t0)/valid_zones"
 fact "a static group is never split between zones" \
-	grep -qx Normal "$(block_dir $((START + 0x18000000)))/valid_zones"
+	grep -qx Normal "$(block_dir $((t0 + BLOCK)))/valid_zones"
 say "Memory in a kernel zone may end up holding unmovable kernel allocations, and then it cannot be offlined or removed any more: that is what the ratio protects."
 
 step "A dynamic group decides unit by unit, and its own kernel memory counts"
@@ -63,8 +70,6 @@ fit=$(((100 * (movable + unit) + early + unit - 1) / (early + unit)))
 say "The kernel zones had $early pages at boot; ZONE_MOVABLE has $movable pages now; a 256M unit is $unit pages. A unit may go MOVABLE if $movable + $unit <= ratio% of the early kernel pages, where for a dynamic group the group's own kernel memory counts as early too. With ratio $fit: $((movable + unit)) > $((fit * early / 100)) for a group without kernel memory, but $((movable + unit)) <= $((fit * (early + unit) / 100)) once it holds one unit of it."
 run "echo $fit > $P/auto_movable_ratio"
 d=$(hplab group create dynamic 256M)
-u1=$((START + 0x20000000))
-u2=$((START + 0x30000000))
 run "hplab add $d $(hex $u1) 512M"
 run "cat $(block_dir $u1)/valid_zones $(block_dir $u2)/valid_zones"
 fact "before any of the group is online, valid_zones offers a kernel zone first for both units" \

@@ -3,7 +3,7 @@
 # Secure Boot gives. Nothing the kernel still uses may point into the
 # unloaded module, and a locked-down kernel is reported, not misread.
 . /tests/lib.sh
-plan 17
+plan 18
 last_in_boot "rmmod -f leaves its memory added until reboot, and lockdown stays on"
 
 LOCKDOWN=/sys/kernel/security/lockdown
@@ -17,6 +17,16 @@ check "online the dynamic group's block movable" online_range $(at 2) $(blocks 1
 total=$(meminfo MemTotal)
 cat /proc/iomem > /tmp/iomem.before
 check "plain rmmod refuses while memory is added" sh -c '! rmmod hotplug_lab 2> /dev/null'
+# A forced unload taints the kernel (TAINT_FORCED_RMMOD), and lockdep
+# stops trusting itself: it is checked here, and the end of the boot
+# skips its check (tests/vm/init).
+if [ -r /proc/lockdep_stats ]; then
+	check "lockdep is still on before the forced unload switches it off" \
+		grep -qE '^ *debug_locks: +1$' /proc/lockdep_stats
+	echo "rmmod -f (TAINT_FORCED_RMMOD) switched lockdep off in irreversible.sh; it was on before" > "$TAP_DIR/lockdep-off"
+else
+	tap 0 "lockdep is still on before the forced unload switches it off # SKIP no lockdep in this kernel"
+fi
 check "rmmod -f unloads hotplug_lab with memory added" rmmod -f hotplug_lab
 check "hotplug_lab is gone from /proc/modules" sh -c '! grep -q "^hotplug_lab " /proc/modules'
 # The names in /proc/iomem are read from where the module kept them.
