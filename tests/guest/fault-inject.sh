@@ -52,6 +52,16 @@ fi_snapshot() {
 		"$HPLAB/granularity" /proc/iomem /proc/meminfo
 }
 
+# expect_unchanged DIAG: the box is as fi_snapshot found it before the
+# write; otherwise count it in $changed and show DIAG and the difference
+expect_unchanged() {
+	fi_snapshot > /tmp/fi.after
+	cmp -s /tmp/fi.before /tmp/fi.after && return
+	changed=$((changed + 1))
+	diag "$1"
+	diff /tmp/fi.before /tmp/fi.after | grep '^[-+][^-+]' | sed 's/^/# /'
+}
+
 # inject NAME FILE TEXT PREPARE REVERT: PREPARE brings the box to the state
 # the write starts from, REVERT undoes a write that succeeded.
 inject() {
@@ -68,20 +78,10 @@ inject() {
 			# it; the write succeeded and must undo cleanly
 			absorbed=$((absorbed + 1))
 			$revert
-			fi_snapshot > /tmp/fi.after
-			if ! cmp -s /tmp/fi.before /tmp/fi.after; then
-				changed=$((changed + 1))
-				diag "$name: the write that absorbed point $n did not undo cleanly:"
-				diff /tmp/fi.before /tmp/fi.after | grep '^[-+][^-+]' | sed 's/^/# /'
-			fi ;;
+			expect_unchanged "$name: the write that absorbed point $n did not undo cleanly:" ;;
 		*injected)
 			failed=$((failed + 1))
-			fi_snapshot > /tmp/fi.after
-			if ! cmp -s /tmp/fi.before /tmp/fi.after; then
-				changed=$((changed + 1))
-				diag "$name: the failure at point $n ($(echo $result)) changed:"
-				diff /tmp/fi.before /tmp/fi.after | grep '^[-+][^-+]' | sed 's/^/# /'
-			fi ;;
+			expect_unchanged "$name: the failure at point $n ($(echo $result)) changed:" ;;
 		*)
 			changed=$((changed + 1))
 			diag "$name: onewrite -f $n gave no verdict: '$(echo $result)'"
