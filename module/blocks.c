@@ -9,9 +9,9 @@
  * uses: /sys/devices/system/memory/memoryN/state. Before Linux 7.3,
  * hplab_remove() needs that to make a remove that spans several
  * add_memory_driver_managed() calls all-or-nothing (see plug.c), and a
- * memory notifier that keeps others from onlining what it is removing;
- * 7.3 does both in offline_and_remove_memory_ranges(), under
- * device_hotplug_lock.
+ * memory notifier that keeps others from onlining what it is removing
+ * (notifier.c); 7.3 does both in offline_and_remove_memory_ranges(),
+ * under device_hotplug_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,9 +20,7 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
-#include <linux/notifier.h>
 #include <linux/pfn.h>
-#include <linux/range.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -237,92 +235,5 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 		saved[i] = state;
 	}
 	return 0;
-}
-
-/*
- * Between offlining the blocks of a remove and removing them, the memory
- * hotplug core lets anybody online them again through sysfs. Like
- * virtio-mem, a memory notifier refuses MEM_GOING_ONLINE for memory being
- * removed, unless the module's own task asks (it puts blocks back when a
- * remove fails). Its own spinlock: hplab.lock is held across the calls
- * into memory hotplug that run the notifier.
- */
-static DEFINE_SPINLOCK(hplab_guard_lock);
-static const struct range *hplab_guard_ranges;	/* inclusive ends */
-static unsigned int hplab_guard_nr_ranges;
-static const struct task_struct *hplab_guard_task;
-
-static int hplab_guard_cb(struct notifier_block *nb, unsigned long action,
-			  void *arg)
-{
-	const struct memory_notify *mhp = arg;
-	u64 start = PFN_PHYS(mhp->start_pfn);
-	u64 last = start + PFN_PHYS(mhp->nr_pages) - 1;
-	int ret = NOTIFY_OK;
-	unsigned int i;
-
-	if (action != MEM_GOING_ONLINE)
-		return NOTIFY_OK;
-	spin_lock(&hplab_guard_lock);
-	for (i = 0; i < hplab_guard_nr_ranges && hplab_guard_task != current; i++) {
-		if (hplab_guard_ranges[i].start <= last &&
-		    hplab_guard_ranges[i].end >= start) {
-			ret = notifier_from_errno(-EBUSY);
-			break;
-		}
-	}
-	spin_unlock(&hplab_guard_lock);
-	return ret;
-}
-
-static struct notifier_block hplab_guard_nb = {
-	.notifier_call = hplab_guard_cb,
-};
-
-/**
- * hplab_guard_set() - refuse onlining of memory being removed
- * @ranges: the ranges, with inclusive ends; kept until hplab_guard_clear()
- * @nr_ranges: how many
- *
- * Only the calling task may online memory in @ranges until
- * hplab_guard_clear().
- */
-void hplab_guard_set(const struct range *ranges, unsigned int nr_ranges)
-{
-	spin_lock(&hplab_guard_lock);
-	hplab_guard_ranges = ranges;
-	hplab_guard_nr_ranges = nr_ranges;
-	hplab_guard_task = current;
-	spin_unlock(&hplab_guard_lock);
-}
-
-/**
- * hplab_guard_clear() - let anybody online memory again
- */
-void hplab_guard_clear(void)
-{
-	spin_lock(&hplab_guard_lock);
-	hplab_guard_ranges = NULL;
-	hplab_guard_nr_ranges = 0;
-	hplab_guard_task = NULL;
-	spin_unlock(&hplab_guard_lock);
-}
-
-/**
- * hplab_guard_init() - register the memory notifier of the remove guard
- *
- * Return: 0, or a negative errno.
- */
-int hplab_guard_init(void)
-{
-	return register_memory_notifier(&hplab_guard_nb);
-}
-
-/**
- * hplab_guard_exit() - unregister the memory notifier of the remove guard
- */
-void hplab_guard_exit(void)
-{
-	unregister_memory_notifier(&hplab_guard_nb);
 }
 #endif

@@ -222,9 +222,10 @@ static int hplab_granularity_store(char **words, int nr_words,
 	ret = hplab_parse_group_id(words[0], &mgid, why);
 	if (ret)
 		return ret;
-	if (strcmp(words[1], "default") && hplab_parse_size(words[1], &bytes))
+	if (strcmp(words[1], "default") &&
+	    (hplab_parse_size(words[1], &bytes) || !bytes))
 		return hplab_reject(why, -EINVAL,
-				    "the granularity is a size (decimal or 0x-hex, optional K, M, G or T suffix) or 'default'");
+				    "the granularity is a non-zero size (decimal or 0x-hex, optional K, M, G or T suffix) or 'default'");
 	return hplab_set_granularity(mgid, bytes, why);
 }
 
@@ -245,6 +246,7 @@ static int hplab_info_show(struct seq_file *m)
 	seq_printf(m, "groups: %u\n", nr_groups);
 	seq_printf(m, "added: %#llx\n", hplab_added_bytes());
 	seq_printf(m, "check: %s\n", hplab_check_name());
+	seq_printf(m, "events: %llu\n", hplab_events_logged());
 #ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
 	seq_printf(m, "default_online_type: %s\n", hplab_default_online_type());
 #endif

@@ -46,6 +46,17 @@ int hplab_reject_fmt(const char **why, int err, const char *fmt, ...)
 }
 
 /**
+ * hplab_events_logged() - how many events were logged since load
+ *
+ * Return: the count, which is the sequence number the next event gets.
+ */
+u64 hplab_events_logged(void)
+{
+	lockdep_assert_held(&hplab.lock);
+	return hplab_events.seq;
+}
+
+/**
  * hplab_event_log() - record one operation
  * @op: the debugfs file written to
  * @args: what was written, without the trailing newline

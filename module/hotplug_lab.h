@@ -18,6 +18,9 @@
  * call into memory hotplug while holding it), so nothing called back by
  * the memory hotplug core may take it; and no file is read under it (a
  * sysfs read takes a seq_file lock, as every debugfs read here does).
+ * notifier.c's memory notifier is such a callback: it runs under
+ * device_hotplug_lock, mem_hotplug_lock and the notifier chain's rwsem,
+ * and its state has a spinlock of its own, taken last of all.
  */
 #ifndef _HOTPLUG_LAB_H
 #define _HOTPLUG_LAB_H
@@ -158,26 +161,24 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
 int hplab_restore_blocks(u64 start, u64 size,
 			 const enum hplab_block_state *saved, const char **why);
-void hplab_guard_set(const struct range *ranges, unsigned int nr_ranges);
-void hplab_guard_clear(void);
-int hplab_guard_init(void);
-void hplab_guard_exit(void);
-#else
-static inline int hplab_guard_init(void)
-{
-	return 0;
-}
-
-static inline void hplab_guard_exit(void)
-{
-}
 #endif
+
+/* notifier.c */
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+int hplab_guard_set(const struct range *ranges, unsigned int nr_ranges);
+void hplab_guard_clear(void);
+#endif
+void hplab_online_watch_begin(void);
+bool hplab_online_watch_end(u64 *block);
+int hplab_notifier_init(void);
+void hplab_notifier_exit(void);
 
 /* events.c */
 __printf(3, 4) int hplab_reject_fmt(const char **why, int err,
 				    const char *fmt, ...);
 void hplab_event_log(const char *op, const char *args, int err,
 		     const char *why);
+u64 hplab_events_logged(void);
 int hplab_events_show(struct seq_file *m);
 
 /* debugfs.c */

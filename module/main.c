@@ -69,13 +69,13 @@ static int __init hplab_init(void)
 	hplab.region_name = kstrdup(HPLAB_REGION_NAME, GFP_KERNEL);
 	if (!hplab.ram_name || !hplab.region_name)
 		goto err_free_names;
-	ret = hplab_guard_init();
+	ret = hplab_notifier_init();
 	if (ret)
 		goto err_free_names;
 	if (region) {
 		ret = hplab_claim_param();
 		if (ret)
-			goto err_guard_exit;
+			goto err_notifier_exit;
 	}
 	ret = hplab_debugfs_init();
 	if (ret)
@@ -89,8 +89,8 @@ err_release_region:
 	if (hplab.region)
 		hplab_region_release(&(const char *){ NULL });
 	mutex_unlock(&hplab.lock);
-err_guard_exit:
-	hplab_guard_exit();
+err_notifier_exit:
+	hplab_notifier_exit();
 err_free_names:
 	kfree(hplab.region_name);
 	kfree(hplab.ram_name);
@@ -103,7 +103,7 @@ static void __exit hplab_exit(void)
 	const char *why;
 
 	hplab_debugfs_exit();
-	hplab_guard_exit();
+	hplab_notifier_exit();
 	mutex_lock(&hplab.lock);
 	/*
 	 * Every chunk holds a module reference, so memory is left only

@@ -4,8 +4,10 @@
  *
  * Add: a request is cut into pieces of the group's add granularity; each
  * piece is one add_memory_driver_managed() call, recorded as one struct
- * hplab_chunk. If a call fails, the pieces already added for the request
- * are removed again, so a failed add leaves nothing behind.
+ * hplab_chunk. If a call fails, or the kernel's online policy cannot
+ * online what one added (see hplab_add_chunk()), the pieces already added
+ * for the request are removed again, so a failed add leaves nothing
+ * behind.
  *
  * Remove, check=module (the default): a request must consist of whole
  * chunks of one group (memory is never removed in a smaller piece than it
@@ -97,20 +99,44 @@ static u64 hplab_add_granularity(const struct hplab_group *group,
 	return group->dynamic ? group->size : request_size;
 }
 
+static const char *hplab_add_error_reason(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return "the kernel ran out of memory for the add";
+	case -EEXIST:
+		return "the kernel has memory or a resource in the range (see /proc/iomem)";
+	default:
+		return "add_memory_driver_managed() failed: see dmesg for the kernel's reason";
+	}
+}
+
+/*
+ * One add_memory_driver_managed() call. Where the kernel's online policy
+ * onlines what is added, a block that a memory notifier refuses is left
+ * offline by the kernel (with every block after it), which still reports
+ * success; that memory is not what the policy promised, so the chunk is
+ * recorded, to be removed with the rest of the request, and the add
+ * fails.
+ */
 static int hplab_add_chunk(struct hplab_group *group, u64 start, u64 size,
-			   mhp_t flags)
+			   mhp_t flags, const char **why)
 {
 	struct hplab_chunk *chunk;
+	bool refused;
+	u64 block;
 	int ret;
 
 	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
 	if (!chunk)
-		return -ENOMEM;
+		return hplab_reject(why, -ENOMEM, "out of memory");
+	hplab_online_watch_begin();
 	ret = add_memory_driver_managed(group->mgid, start, size,
 					hplab.ram_name, flags);
+	refused = hplab_online_watch_end(&block);
 	if (ret) {
 		kfree(chunk);
-		return ret;
+		return hplab_reject(why, ret, hplab_add_error_reason(ret));
 	}
 	/* Memory is added: plain rmmod must refuse now. */
 	__module_get(THIS_MODULE);
@@ -125,6 +151,14 @@ static int hplab_add_chunk(struct hplab_group *group, u64 start, u64 size,
 	if ((flags & MHP_MEMMAP_ON_MEMORY) && !chunk->vmemmap_pages)
 		pr_notice("%#llx-%#llx: memmap_on_memory was asked for, but the kernel placed the memmap elsewhere\n",
 			  start, start + size - 1);
+	if (refused) {
+		block = div64_u64(block, memory_block_size_bytes());
+		pr_notice("memory%llu refused to go online as the online policy asks (a memory notifier): undoing the add\n",
+			  block);
+		return hplab_reject_fmt(why, -EBUSY,
+					"the kernel's online policy onlines added memory, and a memory notifier refused memory%llu: the add was undone",
+					block);
+	}
 	return 0;
 }
 
@@ -187,18 +221,6 @@ static int hplab_check_range(u64 start, u64 size, const char **why)
 	return 0;
 }
 
-static const char *hplab_add_error_reason(int err)
-{
-	switch (err) {
-	case -ENOMEM:
-		return "the kernel ran out of memory for the add";
-	case -EEXIST:
-		return "the kernel has memory or a resource in the range (see /proc/iomem)";
-	default:
-		return "add_memory_driver_managed() failed: see dmesg for the kernel's reason";
-	}
-}
-
 /**
  * hplab_add() - hot-add memory to a group
  * @mgid: memory group id
@@ -208,7 +230,8 @@ static const char *hplab_add_error_reason(int err)
  * @why: set to the reason of a rejection
  *
  * Return: 0 on success, or a negative errno with @why set. On failure
- * nothing of the request stays added.
+ * nothing of the request stays added, but for -EIO: memory onlined by the
+ * kernel's online policy that could not be removed again.
  */
 int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	      const char **why)
@@ -254,20 +277,25 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 				    "the size is not a multiple of the group's add granularity (see the granularity file)");
 
 	for (addr = start; addr < start + size; addr += granularity) {
-		ret = hplab_add_chunk(group, addr, granularity, flags);
+		ret = hplab_add_chunk(group, addr, granularity, flags, why);
 		if (ret)
 			break;
 	}
 	if (!ret)
 		return 0;
 
-	*why = hplab_add_error_reason(ret);
-	/* Memory this request added just now is not in use yet. */
+	/*
+	 * Memory the online policy onlined may be in use already: what
+	 * cannot be offlined again stays, and the add fails with -EIO.
+	 */
 	list_for_each_entry_safe(chunk, next, &hplab.chunks, list) {
-		if (hplab_chunk_in(chunk, start, addr) &&
-		    hplab_remove_chunk(chunk))
-			hplab_reject(why, ret,
-				     "the add failed, and memory it had added before could not be removed again: see the ranges file");
+		if (hplab_chunk_in(chunk, start, start + size) &&
+		    hplab_remove_chunk(chunk)) {
+			pr_err("could not remove %#llx-%#llx again after a failed add\n",
+			       chunk->start, hplab_chunk_end(chunk) - 1);
+			ret = hplab_reject(why, -EIO,
+					   "the add failed, and memory it had added could not be removed again: it stays added (see the ranges file and dmesg)");
+		}
 	}
 	return ret;
 }
@@ -431,7 +459,11 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 		goto out_free_ranges;
 	}
 
-	hplab_guard_set(ranges, nr_ranges);
+	ret = hplab_guard_set(ranges, nr_ranges);
+	if (ret) {
+		hplab_reject(why, ret, hplab_remove_error_reason(ret));
+		goto out_free_saved;
+	}
 	for (i = 0; i < nr_ranges; i++) {
 		ret = hplab_offline_blocks(ranges[i].start,
 					   range_len(&ranges[i]), saved + done);
@@ -471,6 +503,7 @@ err_restore:
 	ret = hplab_restore_ranges(ranges, nr_ranges, saved, why) ?: ret;
 out_clear_guard:
 	hplab_guard_clear();
+out_free_saved:
 	kfree(saved);
 out_free_ranges:
 	kfree(ranges);

@@ -200,10 +200,11 @@ boots() {
 	local args clean last demo name multi=0
 	# region.sh: a reserved block at 4G, above the guest's RAM, where the
 	# firmware has none
-	echo "main|memmap=128M\$0x100000000|load region static dynamic granularity memmap offline-failure"
-	echo "input||input concurrency stuck-offline cli"
-	# allocation failures the kernel cannot take back: a boot of its own
-	echo "faults||fault-inject"
+	echo "main|memmap=128M\$0x100000000|load region static dynamic granularity memmap notifier-inject offline-failure"
+	echo "input||input fuzz concurrency stuck-offline cli"
+	# the mixed load, then allocation failures the kernel cannot take
+	# back: fault-inject ends the boot
+	echo "faults||stress fault-inject"
 	echo "param-off|memory_hotplug.memmap_on_memory=0|param-off cli-param-off irreversible"
 	while read -r args; do
 		clean=""

@@ -3,7 +3,7 @@
 . /tests/lib.sh
 
 setup
-if kernel_is_6_8_or_later; then plan 56; else plan 55; fi
+if kernel_is_6_8_or_later; then plan 57; else plan 56; fi
 s=$(new_group "static $(blocks 4)")
 d=$(new_group "dynamic $(blocks 2)")
 # row GROUP: the group's row of the granularity file
@@ -20,6 +20,7 @@ check "a static group adds the whole request (memmap=on: $memmap_gran)" \
 if kernel_is_6_8_or_later; then memmap_gran=$(blocks 2); else memmap_gran=$(blocks 1); fi
 check "a dynamic group adds one unit per call (memmap=on: $memmap_gran)" \
 	test "$(row $d)" = "$d dynamic $(blocks 2) $memmap_gran units:$(blocks 2)"
+expect_err EINVAL granularity "$s 0"
 expect_err EINVAL granularity "$s $(hex $((BLOCK - M)))"
 expect_err EINVAL granularity "$s $(blocks 8)"
 expect_err EINVAL granularity "$d $(blocks 4)"

@@ -343,6 +343,31 @@ online_range() {
 	done
 }
 
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.2 s
+wait_until() {
+	tries=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# cmdline_value NAME: the number NAME=N on the kernel command line
+cmdline_value() {
+	tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=\([0-9][0-9]*\)\$/\1/p" | tail -n 1
+}
+
+# The seed of a script's random choices: hplab_seed=N on the kernel
+# command line (tests/vm/run.sh -a hplab_seed=N RELEASE SCRIPT repeats a
+# run), else drawn from /dev/urandom.
+random_seed() {
+	seed=$(cmdline_value hplab_seed)
+	[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+	echo "$seed"
+}
+
 # kernel_at_least MAJOR MINOR: the running kernel is that version or later
 kernel_at_least() {
 	major=$(uname -r | cut -d. -f1)

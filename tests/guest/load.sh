@@ -16,7 +16,7 @@ check "every debugfs file exists, root-only, with its mode" files_ok
 info_ok() {
 	for key in version kernel page_size struct_page_size block_size \
 		memmap_on_memory memmap_on_memory_multi_block region groups \
-		added check; do
+		added check events; do
 		grep -q "^$key: " "$HPLAB/info" || { diag "no $key"; return 1; }
 	done
 	grep -q "^kernel: $(uname -r)\$" "$HPLAB/info" &&

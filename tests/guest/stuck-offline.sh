@@ -7,17 +7,6 @@
 . /tests/lib.sh
 plan 29
 
-# wait_until SECONDS COMMAND...: poll COMMAND every 0.2 s
-wait_until() {
-	tries=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-
 running() {
 	kill -0 "$1" 2> /dev/null
 }

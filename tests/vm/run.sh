@@ -86,9 +86,10 @@ copy_kernel_module() {
 for ko in notifier-error-inject memory-notifier-error-inject ramoops; do
 	copy_kernel_module $ko
 done
-# One write(2) with its errno, and a pinned page, for the tests
-# (tests/vm/onewrite.c, tests/vm/pinpages.c).
-for helper in onewrite pinpages; do
+# One write(2) with its errno, a pinned page, the mixed load and the
+# fuzzer, for the tests (tests/vm/onewrite.c, pinpages.c, stress.c,
+# fuzz.c).
+for helper in onewrite pinpages stress fuzz; do
 	gcc -static -O2 -Wall -Werror -o "$root/bin/$helper" "$top/tests/vm/$helper.c"
 done
 # The CLI, and util-linux's lsmem to compare it with, with the shared

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's memory notifier: what it sees of blocks going online and
+ * offline, whoever asks for it.
+ *
+ * - The remove guard (before Linux 7.3): between offlining the blocks of a
+ *   remove and removing them, the memory hotplug core lets anybody online
+ *   them again through sysfs. Like virtio-mem, the notifier refuses
+ *   MEM_GOING_ONLINE for memory being removed, unless the module's own
+ *   task asks (it puts blocks back when a remove fails), and the remove
+ *   waits for onlines that were past the notifier already.
+ * - The online watch: add_memory_driver_managed() onlines what it added
+ *   when the kernel's online policy says so, and ignores a block that
+ *   fails to online. The notifier sees that block's MEM_CANCEL_ONLINE, so
+ *   that an add can fail as a whole instead (see plug.c).
+ * - The hold (testing): the hold_block parameter stops one block on its
+ *   way online or offline, so that a test can inject a failure at exactly
+ *   that block of a multi-block operation.
+ *
+ * Its own spinlock: hplab.lock is held across the calls into memory
+ * hotplug that run the notifier.
+ */
+#include <linux/lockdep.h>
+#include <linux/memory.h>
+#include <linux/moduleparam.h>
+#include <linux/notifier.h>
+#include <linux/pfn.h>
+#include <linux/range.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "hotplug_lab.h"
+
+static DEFINE_SPINLOCK(hplab_notifier_lock);
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+static const struct range *hplab_guard_ranges;	/* inclusive ends */
+static unsigned int hplab_guard_nr_ranges;
+static const struct task_struct *hplab_guard_task;
+/*
+ * The online between its MEM_GOING_ONLINE and its end, if one is: onlines
+ * hold mem_hotplug_lock for writing, so there is one at most.
+ */
+static bool hplab_online_in_flight;
+static u64 hplab_online_start, hplab_online_last;
+static DECLARE_WAIT_QUEUE_HEAD(hplab_online_done);
+#endif
+/* The online watch. */
+static const struct task_struct *hplab_watch_task;
+static bool hplab_watch_refused;
+static u64 hplab_watch_block;	/* the first block that failed to online */
+
+static unsigned int hold_block;
+static atomic_t hplab_hold_seen = ATOMIC_INIT(0);
+static bool held;
+
+static int hplab_hold_block_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int nth;
+	int ret = kstrtouint(val, 0, &nth);
+
+	if (ret)
+		return ret;
+	/* Count from 0 before the notifier can see the new N. */
+	atomic_set(&hplab_hold_seen, 0);
+	WRITE_ONCE(hold_block, nth);
+	return 0;
+}
+
+static const struct kernel_param_ops hplab_hold_block_ops = {
+	.set = hplab_hold_block_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(hold_block, &hplab_hold_block_ops, &hold_block, 0644);
+MODULE_PARM_DESC(hold_block,
+		 "Testing: N > 0 holds the Nth memory block that goes online or offline from now on, in the module's memory notifier (before memory-notifier-error-inject's), until hold_block is 0 again or the task gets a signal (default 0)");
+module_param(held, bool, 0444);
+MODULE_PARM_DESC(held, "Testing: Y while hold_block holds a block");
+
+static void hplab_hold(void)
+{
+	unsigned int nth = READ_ONCE(hold_block);
+
+	if (!nth || atomic_inc_return(&hplab_hold_seen) != nth)
+		return;
+	WRITE_ONCE(held, true);
+	while (READ_ONCE(hold_block) && !signal_pending(current))
+		schedule_timeout_interruptible(HZ / 20);
+	WRITE_ONCE(held, false);
+}
+
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+/* Does [@start, @last] meet memory being removed? */
+static bool hplab_guard_covers(u64 start, u64 last)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&hplab_notifier_lock);
+	for (i = 0; i < hplab_guard_nr_ranges; i++)
+		if (hplab_guard_ranges[i].start <= last &&
+		    hplab_guard_ranges[i].end >= start)
+			return true;
+	return false;
+}
+
+/*
+ * Notes the online in flight, and refuses one into memory being removed.
+ * A MEM_CANCEL_ONLINE may come without a MEM_GOING_ONLINE here (a
+ * notifier that runs before this one refused, or the node notifier of
+ * 6.17 and later): it ends no online, and as there is one at most, nothing
+ * is lost by clearing the note.
+ */
+static int hplab_guard_notify(unsigned long action, u64 start, u64 last)
+{
+	lockdep_assert_held(&hplab_notifier_lock);
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		if (hplab_guard_task != current &&
+		    hplab_guard_covers(start, last))
+			return notifier_from_errno(-EBUSY);
+		hplab_online_in_flight = true;
+		hplab_online_start = start;
+		hplab_online_last = last;
+		break;
+	case MEM_ONLINE:
+	case MEM_CANCEL_ONLINE:
+		hplab_online_in_flight = false;
+		wake_up_all(&hplab_online_done);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+/* Is an online of memory being removed still in flight? */
+static bool hplab_guarded_online_in_flight(void)
+{
+	bool ret;
+
+	spin_lock(&hplab_notifier_lock);
+	ret = hplab_online_in_flight &&
+	      hplab_guard_covers(hplab_online_start, hplab_online_last);
+	spin_unlock(&hplab_notifier_lock);
+	return ret;
+}
+
+/**
+ * hplab_guard_set() - refuse onlining of memory being removed
+ * @ranges: the ranges, with inclusive ends; kept until hplab_guard_clear()
+ * @nr_ranges: how many
+ *
+ * Only the calling task may online memory in @ranges until
+ * hplab_guard_clear(). An online of memory in @ranges that got past the
+ * memory notifiers before may still be making its block online: this
+ * waits until it has ended, so that no online changes the block states
+ * the caller reads next.
+ *
+ * Return: 0, or -EINTR if a signal came first (the guard is off again).
+ */
+int hplab_guard_set(const struct range *ranges, unsigned int nr_ranges)
+{
+	spin_lock(&hplab_notifier_lock);
+	hplab_guard_ranges = ranges;
+	hplab_guard_nr_ranges = nr_ranges;
+	hplab_guard_task = current;
+	spin_unlock(&hplab_notifier_lock);
+	if (wait_event_interruptible(hplab_online_done,
+				     !hplab_guarded_online_in_flight())) {
+		hplab_guard_clear();
+		return -EINTR;
+	}
+	return 0;
+}
+
+/**
+ * hplab_guard_clear() - let anybody online memory again
+ */
+void hplab_guard_clear(void)
+{
+	spin_lock(&hplab_notifier_lock);
+	hplab_guard_ranges = NULL;
+	hplab_guard_nr_ranges = 0;
+	hplab_guard_task = NULL;
+	spin_unlock(&hplab_notifier_lock);
+}
+#else
+static int hplab_guard_notify(unsigned long action, u64 start, u64 last)
+{
+	return NOTIFY_OK;
+}
+#endif
+
+static int hplab_memory_cb(struct notifier_block *nb, unsigned long action,
+			   void *arg)
+{
+	const struct memory_notify *mhp = arg;
+	u64 start = PFN_PHYS(mhp->start_pfn);
+	u64 last = start + PFN_PHYS(mhp->nr_pages) - 1;
+	int ret;
+
+	spin_lock(&hplab_notifier_lock);
+	ret = hplab_guard_notify(action, start, last);
+	if (action == MEM_CANCEL_ONLINE && hplab_watch_task == current &&
+	    !hplab_watch_refused) {
+		hplab_watch_refused = true;
+		hplab_watch_block = start;
+	}
+	spin_unlock(&hplab_notifier_lock);
+	/* Past the guard (an online held here is in flight for it). */
+	if (ret == NOTIFY_OK &&
+	    (action == MEM_GOING_ONLINE || action == MEM_GOING_OFFLINE))
+		hplab_hold();
+	return ret;
+}
+
+/*
+ * First of all: the guard notes an online before another notifier can
+ * refuse it, and a held block is held before memory-notifier-error-inject
+ * (priority 0 by default) sees it.
+ */
+static struct notifier_block hplab_memory_nb = {
+	.notifier_call = hplab_memory_cb,
+	.priority = INT_MAX,
+};
+
+/**
+ * hplab_online_watch_begin() - note blocks that fail to online for the caller
+ */
+void hplab_online_watch_begin(void)
+{
+	spin_lock(&hplab_notifier_lock);
+	hplab_watch_task = current;
+	hplab_watch_refused = false;
+	spin_unlock(&hplab_notifier_lock);
+}
+
+/**
+ * hplab_online_watch_end() - stop noting, and tell what was noted
+ * @block: set to the physical start of the first block that failed to
+ *	online since hplab_online_watch_begin(), if one did
+ *
+ * Return: true if an online of the caller's failed after the memory
+ * notifiers were asked (MEM_CANCEL_ONLINE).
+ */
+bool hplab_online_watch_end(u64 *block)
+{
+	bool refused;
+
+	spin_lock(&hplab_notifier_lock);
+	hplab_watch_task = NULL;
+	refused = hplab_watch_refused;
+	*block = hplab_watch_block;
+	spin_unlock(&hplab_notifier_lock);
+	return refused;
+}
+
+/**
+ * hplab_notifier_init() - register the module's memory notifier
+ *
+ * Return: 0, or a negative errno.
+ */
+int hplab_notifier_init(void)
+{
+	return register_memory_notifier(&hplab_memory_nb);
+}
+
+/**
+ * hplab_notifier_exit() - unregister the module's memory notifier
+ */
+void hplab_notifier_exit(void)
+{
+	/* Unregistering waits for a held block: let it go. */
+	WRITE_ONCE(hold_block, 0);
+	unregister_memory_notifier(&hplab_memory_nb);
+}
