@@ -79,6 +79,94 @@ unsigned long hplab_count_vmemmap_pages(u64 start, u64 size)
 	return count;
 }
 
+/*
+ * A block a failed remove leaves offline: dmesg names every one, the
+ * event reason the first. @err is why, 0 when the kernel's own warning
+ * says it.
+ */
+static void hplab_report_offline_block(u64 addr, int err, bool first,
+				       const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+	unsigned long id = PHYS_PFN(addr) / PHYS_PFN(block_size);
+
+	if (err)
+		pr_err("could not re-online memory%lu (%#llx-%#llx): %pe\n",
+		       id, addr, addr + block_size - 1, ERR_PTR(err));
+	else
+		pr_err("could not re-online memory%lu (%#llx-%#llx): see the kernel's warning before\n",
+		       id, addr, addr + block_size - 1);
+	if (first)
+		hplab_reject_fmt(why, -EIO,
+				 "the remove failed and memory%lu could not be onlined again: it is added and offline, online it through sysfs (see dmesg for why, and for any other block)",
+				 id);
+}
+
+/**
+ * hplab_blocks_save() - the state of every block of some ranges
+ * @ranges: memory block aligned ranges, with inclusive ends
+ * @nr_ranges: how many
+ *
+ * Return: an array with one entry per block of all the ranges, to be
+ * freed with kfree(), or NULL when out of memory.
+ */
+enum hplab_block_state *hplab_blocks_save(const struct range *ranges,
+					  unsigned int nr_ranges)
+{
+	const u64 block_size = memory_block_size_bytes();
+	enum hplab_block_state *states, *state;
+	unsigned long nr_blocks = 0;
+	unsigned int i;
+	u64 addr;
+
+	for (i = 0; i < nr_ranges; i++)
+		nr_blocks += div64_u64(range_len(&ranges[i]), block_size);
+	states = kcalloc(nr_blocks, sizeof(*states), GFP_KERNEL);
+	if (!states)
+		return NULL;
+	state = states;
+	for (i = 0; i < nr_ranges; i++)
+		for (addr = ranges[i].start; addr < ranges[i].end;
+		     addr += block_size)
+			*state++ = hplab_block_state(addr);
+	return states;
+}
+
+/**
+ * hplab_blocks_check_back() - after the kernel failed a remove: is every
+ * block back in its state?
+ * @ranges: the ranges of the remove
+ * @nr_ranges: how many
+ * @before: hplab_blocks_save() of @ranges before the remove
+ * @why: set to the reason of a failure, naming the first block
+ *
+ * offline_and_remove_memory() and offline_and_remove_memory_ranges() put
+ * back what they offlined when they fail, but only warn about a block
+ * they cannot online again (a memory notifier refused it). Such a block
+ * is reported here as hplab_restore_blocks() reports one.
+ *
+ * Return: 0, or -EIO if a block that was online stayed offline.
+ */
+int hplab_blocks_check_back(const struct range *ranges, unsigned int nr_ranges,
+			    const enum hplab_block_state *before,
+			    const char **why)
+{
+	const u64 block_size = memory_block_size_bytes();
+	unsigned int i, failed = 0;
+	u64 addr;
+
+	for (i = 0; i < nr_ranges; i++) {
+		for (addr = ranges[i].start; addr < ranges[i].end;
+		     addr += block_size, before++) {
+			if (*before == HPLAB_BLOCK_OFFLINE ||
+			    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
+				continue;
+			hplab_report_offline_block(addr, 0, !failed++, why);
+		}
+	}
+	return failed ? -EIO : 0;
+}
+
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 /*
  * A sysfs memory block store that finds device_hotplug_lock taken sleeps
@@ -154,9 +242,10 @@ static const char *hplab_online_state_name(enum hplab_block_state state)
 
 /**
  * hplab_restore_blocks() - re-online blocks offlined by hplab_offline_blocks()
- * @start: physical start, memory block aligned
- * @size: size, memory block aligned
- * @saved: the states hplab_offline_blocks() recorded, one per block
+ * @ranges: memory block aligned ranges, with inclusive ends
+ * @nr_ranges: how many
+ * @saved: the states hplab_offline_blocks() recorded, one per block of all
+ *	the ranges
  * @why: set to the reason of a failure, naming the first block
  *
  * Each block goes back to the zone it was online in. A signal does not
@@ -167,33 +256,30 @@ static const char *hplab_online_state_name(enum hplab_block_state state)
  *
  * Return: 0, or -EIO if a block stayed offline.
  */
-int hplab_restore_blocks(u64 start, u64 size,
+int hplab_restore_blocks(const struct range *ranges, unsigned int nr_ranges,
 			 const enum hplab_block_state *saved, const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
-	unsigned long id;
-	int ret, failed = 0;
+	unsigned int i, failed = 0;
 	u64 addr;
+	int ret;
 
-	for (addr = start; addr < start + size; addr += block_size, saved++) {
-		if (*saved == HPLAB_BLOCK_OFFLINE)
-			continue;
-		ret = hplab_block_write_state(addr,
-					      hplab_online_state_name(*saved),
-					      false);
-		/* The store says -EINVAL for a block online already. */
-		if (ret == -EINVAL &&
-		    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
-			ret = 0;
-		if (!ret)
-			continue;
-		id = PHYS_PFN(addr) / PHYS_PFN(block_size);
-		pr_err("could not re-online memory%lu (%#llx-%#llx): %pe\n",
-		       id, addr, addr + block_size - 1, ERR_PTR(ret));
-		if (!failed++)
-			hplab_reject_fmt(why, -EIO,
-					 "the remove failed and memory%lu could not be onlined again (%pe): it is added and offline, online it through sysfs (see dmesg for any other block)",
-					 id, ERR_PTR(ret));
+	for (i = 0; i < nr_ranges; i++) {
+		for (addr = ranges[i].start; addr < ranges[i].end;
+		     addr += block_size, saved++) {
+			if (*saved == HPLAB_BLOCK_OFFLINE)
+				continue;
+			ret = hplab_block_write_state(addr,
+						      hplab_online_state_name(*saved),
+						      false);
+			/* The store says -EINVAL for a block online already. */
+			if (ret == -EINVAL &&
+			    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
+				ret = 0;
+			if (ret)
+				hplab_report_offline_block(addr, ret, !failed++,
+							   why);
+		}
 	}
 	return failed ? -EIO : 0;
 }

@@ -157,9 +157,14 @@ enum hplab_block_state {
 
 enum hplab_block_state hplab_block_state(u64 block_start);
 unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
+enum hplab_block_state *hplab_blocks_save(const struct range *ranges,
+					  unsigned int nr_ranges);
+int hplab_blocks_check_back(const struct range *ranges, unsigned int nr_ranges,
+			    const enum hplab_block_state *before,
+			    const char **why);
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
-int hplab_restore_blocks(u64 start, u64 size,
+int hplab_restore_blocks(const struct range *ranges, unsigned int nr_ranges,
 			 const enum hplab_block_state *saved, const char **why);
 #endif
 

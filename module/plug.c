@@ -361,6 +361,33 @@ static void hplab_forget_requested(struct hplab_group *group, u64 start,
 	}
 }
 
+/*
+ * The kernel offlines and removes @ranges, and puts back what it offlined
+ * if it cannot (one range before 7.3). A block it could not online again
+ * it only warns about: that is -EIO here, naming the block.
+ */
+static int hplab_kernel_remove(const struct range *ranges,
+			       unsigned int nr_ranges, const char **why)
+{
+	enum hplab_block_state *before;
+	int ret;
+
+	before = hplab_blocks_save(ranges, nr_ranges);
+	if (!before)
+		return hplab_reject(why, -ENOMEM, "out of memory");
+#ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+	ret = offline_and_remove_memory_ranges(ranges, nr_ranges);
+#else
+	ret = offline_and_remove_memory(ranges[0].start, range_len(&ranges[0]));
+#endif
+	if (ret) {
+		hplab_reject(why, ret, hplab_remove_error_reason(ret));
+		ret = hplab_blocks_check_back(ranges, nr_ranges, before, why) ?: ret;
+	}
+	kfree(before);
+	return ret;
+}
+
 #ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 /*
  * Remove the chunks of @group that lie in [@start, @end), all or nothing:
@@ -376,10 +403,10 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 	ranges = hplab_requested_ranges(group, start, end, &nr_ranges);
 	if (!ranges)
 		return hplab_reject(why, -ENOMEM, "out of memory");
-	ret = offline_and_remove_memory_ranges(ranges, nr_ranges);
+	ret = hplab_kernel_remove(ranges, nr_ranges, why);
 	kfree(ranges);
 	if (ret)
-		return hplab_reject(why, ret, hplab_remove_error_reason(ret));
+		return ret;
 	hplab_forget_requested(group, start, end);
 	return 0;
 }
@@ -398,28 +425,6 @@ static int hplab_phase_hold(void)
 			return -EINTR;
 	}
 	return 0;
-}
-
-/*
- * Put the blocks of @ranges back into the states hplab_offline_blocks()
- * saved in @saved, one entry per block of all the ranges.
- */
-static int hplab_restore_ranges(const struct range *ranges,
-				unsigned int nr_ranges,
-				const enum hplab_block_state *saved,
-				const char **why)
-{
-	const u64 block_size = memory_block_size_bytes();
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < nr_ranges; i++) {
-		u64 size = range_len(&ranges[i]);
-
-		ret = hplab_restore_blocks(ranges[i].start, size, saved, why) ?: ret;
-		saved += div64_u64(size, block_size);
-	}
-	return ret;
 }
 
 /*
@@ -443,11 +448,8 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 		return hplab_reject(why, -ENOMEM, "out of memory");
 	if (nr_ranges == 1) {
 		/* One call offlines, removes and on failure puts back. */
-		ret = offline_and_remove_memory(ranges[0].start,
-						range_len(&ranges[0]));
-		if (ret)
-			hplab_reject(why, ret, hplab_remove_error_reason(ret));
-		else
+		ret = hplab_kernel_remove(ranges, 1, why);
+		if (!ret)
 			hplab_forget_requested(group, start, end);
 		goto out_free_ranges;
 	}
@@ -488,7 +490,7 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       ranges[i].start, ranges[i].end, ERR_PTR(ret));
 			hplab_reject(why, ret,
 				     "the kernel refused to remove offline memory: memory before it was removed, the rest is back as it was (see dmesg and the ranges file)");
-			ret = hplab_restore_ranges(ranges + i, nr_ranges - i,
+			ret = hplab_restore_blocks(ranges + i, nr_ranges - i,
 						   saved + done, why) ?: ret;
 			hplab_forget_requested(group, start, ranges[i].start);
 			goto out_clear_guard;
@@ -500,7 +502,7 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 
 err_restore:
 	hplab_reject(why, ret, hplab_remove_error_reason(ret));
-	ret = hplab_restore_ranges(ranges, nr_ranges, saved, why) ?: ret;
+	ret = hplab_restore_blocks(ranges, nr_ranges, saved, why) ?: ret;
 out_clear_guard:
 	hplab_guard_clear();
 out_free_saved:
@@ -519,6 +521,7 @@ out_free_ranges:
 static int hplab_remove_by_kernel(struct hplab_group *group, u64 start,
 				  u64 end, const char **why)
 {
+	const struct range range = { .start = start, .end = end - 1 };
 	struct hplab_chunk *chunk, *next, *right = NULL;
 	unsigned int nr_chunks = 0, nr_memmap_on = 0;
 	bool partial = false;
@@ -549,13 +552,13 @@ static int hplab_remove_by_kernel(struct hplab_group *group, u64 start,
 	if (!right)
 		return hplab_reject(why, -ENOMEM, "out of memory");
 
-	ret = offline_and_remove_memory(start, end - start);
+	ret = hplab_kernel_remove(&range, 1, why);
 	if (ret) {
 		kfree(right);
 		if (ret == -EINVAL && nr_memmap_on)
 			return hplab_reject(why, ret,
 					    "the kernel refused to remove memmap_on_memory memory in another granularity than it was added ('wrong granularity' in dmesg)");
-		return hplab_reject(why, ret, hplab_remove_error_reason(ret));
+		return ret;
 	}
 	pr_info("kernel removed %#llx-%#llx from group %d\n", start, end - 1,
 		group->mgid);

@@ -368,6 +368,13 @@ random_seed() {
 	echo "$seed"
 }
 
+# expect_restore_failures begin|end: between the two, the module's reports
+# of blocks it could not put back are expected (tests/vm/run.sh); the
+# script checks them itself
+expect_restore_failures() {
+	echo "hotplug-lab expected restore failures $1" > /dev/kmsg
+}
+
 # kernel_at_least MAJOR MINOR: the running kernel is that version or later
 kernel_at_least() {
 	major=$(uname -r | cut -d. -f1)

@@ -11,7 +11,7 @@
  * 2^64 - 1, 2^64, signs, huge suffixes, ...) in its number slots; overlong
  * writes around PAGE_SIZE. After every write:
  *
- * - a write that was read (not EPERM, fewer than PAGE_SIZE bytes) logged
+ * - a write that was read (fewer than PAGE_SIZE bytes) logged
  *   exactly one event, and one of PAGE_SIZE bytes or more none;
  * - a rejected write left byte for byte as it was what fault-inject.sh's
  *   fi_snapshot compares: the module's region, groups, ranges and
@@ -1476,12 +1476,32 @@ static bool overlaps(const struct geometry *g, const struct range *r)
  * or bloat the objects the next writes meet: delete a group it created,
  * add again the rows of memory it removed. Returns the writes made.
  */
+/* The errnos debugfs-api.txt gives for a rejected write. */
+static bool api_errno(int err)
+{
+	static const int errnos[] = { EINVAL, ERANGE, EEXIST, ENOSPC, ENOENT, EBUSY, EOPNOTSUPP };
+	size_t i;
+
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (err == errnos[i])
+			return true;
+	return false;
+}
+
 static unsigned int undo(const struct geometry *old, const struct geometry *now, struct text *what)
 {
 	const struct range *r;
 	unsigned int nr = 0;
 	char cmd[128];
 	int i, err;
+
+	if (!old->region && now->region) {
+		err = write_file("region", "release\n");
+		nr++;
+		if (err)
+			text_printf(what, "%sundo: 'release' > region failed with %s",
+				    text_sep(what), errno_name(err));
+	}
 
 	for (i = 0; i < now->nr_groups; i++) {
 		if (has_group(old, now->groups[i].id))
@@ -1736,10 +1756,17 @@ int main(int argc, char **argv)
 			fatal("info has no events: line");
 		what.len = 0;
 		what.data[0] = '\0';
-		want = err == EPERM || input.len >= (size_t)page_size ? 0 : 1;
+		want = input.len >= (size_t)page_size ? 0 : 1;
 		if (next_after - next != want)
 			text_printf(&what, "events grew by %" PRId64 ", not %" PRIu64,
 				    (int64_t)(next_after - next), want);
+		/* The common rules refuse these whatever the words are. */
+		if ((want == 0 || memchr(input.data, '\0', input.len)) && err != EINVAL)
+			text_printf(&what, "%s%s, not EINVAL, for a write of PAGE_SIZE or more or with a NUL",
+				    text_sep(&what), written < 0 ? errno_name(err) : "accepted");
+		else if (written < 0 && !api_errno(err))
+			text_printf(&what, "%s%s is no errno of the API", text_sep(&what),
+				    errno_name(err));
 		if (written < 0) {
 			nr_rejected++;
 			describe_changes(before, after, &what);

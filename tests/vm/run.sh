@@ -199,15 +199,20 @@ fi
 # vmemmap_alloc_block() warns with a stack when a huge page for the
 # memmap cannot be allocated, before it falls back to base pages.
 known_reports='^\[ *[0-9]+\.[0-9]+\] (WARNING: (.* at )?arch/x86/mm/init_64\.c:[0-9]+ (at )?add_pages\+|.*: vmemmap alloc failure: order:)'
-case $scripts in
-*" fault-inject "*)
-	awk -v known="$known_reports" -v list="$work/kernel-known" '
-		$0 ~ known { skip = 80; print > list }
-		!skip { print }
-		skip && (/<\/TASK>/ || !--skip) { skip = 0 }' "$work/console.txt" > "$work/console-checked.txt" ;;
-*) cp "$work/console.txt" "$work/console-checked.txt" ;;
-esac
-[ -s "$work/kernel-known" ] && sed 's/^/# expected under injected allocation failures: /' "$work/kernel-known" | awk '!seen[$0]++'
+allocation_failures=0
+case $scripts in *" fault-inject "*) allocation_failures=1 ;; esac
+# A script that makes a remove fail so that it cannot put a block back
+# says so (lib.sh's expect_restore_failures): between its two kernel log
+# lines the module's "could not re-online" reports are expected too.
+awk -v known="$known_reports" -v allocation_failures=$allocation_failures \
+	-v list="$work/kernel-known" '
+	/hotplug-lab expected restore failures begin/ { expected = 1 }
+	/hotplug-lab expected restore failures end/ { expected = 0 }
+	expected && /hotplug_lab: could not re-online memory/ { print > list; next }
+	allocation_failures && $0 ~ known { skip = 80; print > list }
+	!skip { print }
+	skip && (/<\/TASK>/ || !--skip) { skip = 0 }' "$work/console.txt" > "$work/console-checked.txt"
+[ -s "$work/kernel-known" ] && sed 's/^/# expected: /' "$work/kernel-known" | awk '!seen[$0]++'
 bad_kernel_lines "$work/console-checked.txt" | awk '!seen[$0]++' > "$work/kernel-bad"
 [ ! -s "$work/kernel-bad" ]
 result $? "the kernel reported no WARNING, BUG, Oops or restore failure (console and dmesg)"

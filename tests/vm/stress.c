@@ -18,9 +18,11 @@
  *
  * Prints the seed, the failures as they happen, one line per operation:
  * how often it succeeded and each errno it met, and how many writes went
- * to the module's files (each logs one event). Exits 0 without failure, 1
- * with one, 2 on bad usage. The same seed makes the same choices, not the
- * same interleaving.
+ * to the module's files (each logs one event). A kind of operation that
+ * never succeeded is a failure too: the load must have done the work.
+ * Exits 0 without failure, 1 with one, 2 on bad usage. The seed fixes
+ * each writer's first choice; what the writers meet, and so their later
+ * choices, depends on how they interleave.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -313,6 +315,23 @@ static void report(const struct tally *tally)
 	printf("%lu writes to the module's files\n", module_writes);
 }
 
+/*
+ * A load that only meets refusals tests nothing: every kind of operation
+ * must have succeeded at least once (a remove of a range or of all).
+ */
+static int never_succeeded(const struct tally *tally)
+{
+	int op, none = 0;
+
+	for (op = 0; op < NR_OPS; op++) {
+		if (tally->ok[op] || (op == OP_REMOVE && tally->ok[OP_REMOVE_ALL]))
+			continue;
+		printf("# failure: %s never succeeded\n", op_names[op]);
+		none = 1;
+	}
+	return none;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long writers = 4, ops = 1000, w, r;
@@ -377,6 +396,7 @@ int main(int argc, char **argv)
 			failed = 1;
 	}
 	report(tally);
+	failed |= never_succeeded(tally);
 	printf("%lu failures\n", tally->failures);
 	return failed || tally->failures;
 
