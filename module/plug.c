@@ -364,25 +364,34 @@ static void hplab_forget_requested(struct hplab_group *group, u64 start,
 /*
  * The kernel offlines and removes @ranges, and puts back what it offlined
  * if it cannot (one range before 7.3). A block it could not online again
- * it only warns about: that is -EIO here, naming the block.
+ * it only warns about: that is -EIO here, naming the block. The online
+ * watch tells that its rollback met a refusal (in this task); only then
+ * are the blocks compared with their states before, so that a block
+ * another task offlined meanwhile is not taken for one.
  */
 static int hplab_kernel_remove(const struct range *ranges,
 			       unsigned int nr_ranges, const char **why)
 {
 	enum hplab_block_state *before;
+	bool refused;
+	u64 block;
 	int ret;
 
 	before = hplab_blocks_save(ranges, nr_ranges);
 	if (!before)
 		return hplab_reject(why, -ENOMEM, "out of memory");
+	hplab_online_watch_begin();
 #ifdef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 	ret = offline_and_remove_memory_ranges(ranges, nr_ranges);
 #else
 	ret = offline_and_remove_memory(ranges[0].start, range_len(&ranges[0]));
 #endif
+	refused = hplab_online_watch_end(&block);
 	if (ret) {
 		hplab_reject(why, ret, hplab_remove_error_reason(ret));
-		ret = hplab_blocks_check_back(ranges, nr_ranges, before, why) ?: ret;
+		if (refused)
+			ret = hplab_blocks_check_back(ranges, nr_ranges, before,
+						      why) ?: ret;
 	}
 	kfree(before);
 	return ret;
