@@ -103,6 +103,27 @@ static void hplab_report_offline_block(u64 addr, int err, bool first,
 }
 
 /**
+ * hplab_blocks_alloc() - one block state per block of some ranges
+ * @ranges: memory block aligned ranges, with inclusive ends
+ * @nr_ranges: how many
+ *
+ * Return: an array with one entry per block of all the ranges, each
+ * HPLAB_BLOCK_OFFLINE, to be freed with kfree(), or NULL when out of
+ * memory.
+ */
+enum hplab_block_state *hplab_blocks_alloc(const struct range *ranges,
+					   unsigned int nr_ranges)
+{
+	const u64 block_size = memory_block_size_bytes();
+	unsigned long nr_blocks = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_ranges; i++)
+		nr_blocks += div64_u64(range_len(&ranges[i]), block_size);
+	return kcalloc(nr_blocks, sizeof(enum hplab_block_state), GFP_KERNEL);
+}
+
+/**
  * hplab_blocks_save() - the state of every block of some ranges
  * @ranges: memory block aligned ranges, with inclusive ends
  * @nr_ranges: how many
@@ -115,13 +136,10 @@ enum hplab_block_state *hplab_blocks_save(const struct range *ranges,
 {
 	const u64 block_size = memory_block_size_bytes();
 	enum hplab_block_state *states, *state;
-	unsigned long nr_blocks = 0;
 	unsigned int i;
 	u64 addr;
 
-	for (i = 0; i < nr_ranges; i++)
-		nr_blocks += div64_u64(range_len(&ranges[i]), block_size);
-	states = kcalloc(nr_blocks, sizeof(*states), GFP_KERNEL);
+	states = hplab_blocks_alloc(ranges, nr_ranges);
 	if (!states)
 		return NULL;
 	state = states;

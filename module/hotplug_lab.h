@@ -157,6 +157,8 @@ enum hplab_block_state {
 
 enum hplab_block_state hplab_block_state(u64 block_start);
 unsigned long hplab_count_vmemmap_pages(u64 start, u64 size);
+enum hplab_block_state *hplab_blocks_alloc(const struct range *ranges,
+					   unsigned int nr_ranges);
 enum hplab_block_state *hplab_blocks_save(const struct range *ranges,
 					  unsigned int nr_ranges);
 int hplab_blocks_check_back(const struct range *ranges, unsigned int nr_ranges,

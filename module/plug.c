@@ -446,7 +446,7 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			       const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
-	unsigned long nr_blocks = 0, done = 0;
+	unsigned long done = 0;
 	enum hplab_block_state *saved;
 	unsigned int i, nr_ranges;
 	struct range *ranges;
@@ -462,9 +462,7 @@ static int hplab_remove_chunks(struct hplab_group *group, u64 start, u64 end,
 			hplab_forget_requested(group, start, end);
 		goto out_free_ranges;
 	}
-	for (i = 0; i < nr_ranges; i++)
-		nr_blocks += div64_u64(range_len(&ranges[i]), block_size);
-	saved = kcalloc(nr_blocks, sizeof(*saved), GFP_KERNEL);
+	saved = hplab_blocks_alloc(ranges, nr_ranges);
 	if (!saved) {
 		hplab_reject(why, ret, "out of memory");
 		goto out_free_ranges;
