@@ -41,6 +41,18 @@ struct hplab_file {
 	int (*store)(char **words, int nr_words, const char **why);
 };
 
+/**
+ * struct hplab_open_file - one open file description of a debugfs file
+ * @def: the file
+ * @verdict: the event of the last write logged through this open file,
+ *	empty before one; what a read returns then, so that a writer reads
+ *	its own result whatever other writers did. Under hplab.lock.
+ */
+struct hplab_open_file {
+	const struct hplab_file *def;
+	char verdict[HPLAB_EVENT_LEN];
+};
+
 static struct dentry *hplab_debugfs_dir;
 
 /**
@@ -280,20 +292,41 @@ static const struct hplab_file hplab_files[] = {
 
 static int hplab_show(struct seq_file *m, void *unused)
 {
-	const struct hplab_file *def = m->private;
-	int ret;
+	const struct hplab_open_file *of = m->private;
+	int ret = 0;
 
 	/* A reader waits behind a slow offline; Ctrl-C must reach it. */
 	if (mutex_lock_interruptible(&hplab.lock))
 		return -ERESTARTSYS;
-	ret = def->show(m);
+	if (of->verdict[0])
+		seq_printf(m, "%s\n", of->verdict);
+	else
+		ret = of->def->show(m);
 	mutex_unlock(&hplab.lock);
 	return ret;
 }
 
 static int hplab_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, hplab_show, inode->i_private);
+	struct hplab_open_file *of;
+	int ret;
+
+	of = kzalloc(sizeof(*of), GFP_KERNEL);
+	if (!of)
+		return -ENOMEM;
+	of->def = inode->i_private;
+	ret = single_open(file, hplab_show, of);
+	if (ret)
+		kfree(of);
+	return ret;
+}
+
+static int hplab_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kfree(m->private);
+	return single_release(inode, file);
 }
 
 /* Split @buf in place at white space; more than @max words is an error. */
@@ -315,7 +348,9 @@ static int hplab_split_words(char *buf, char **words, int max)
 static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
-	const struct hplab_file *def = file_inode(file)->i_private;
+	struct seq_file *m = file->private_data;
+	struct hplab_open_file *of = m->private;
+	const struct hplab_file *def = of->def;
 	char *words[HPLAB_MAX_WORDS], *buf, *args, *word;
 	const char *why = NULL;
 	int nr_words, ret;
@@ -365,7 +400,8 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 	}
 	if (ret >= 0)
 		ret = def->store(words, nr_words, &why);
-	hplab_event_log(def->name, args, ret, why);
+	strscpy(of->verdict, hplab_event_log(def->name, args, ret, why),
+		sizeof(of->verdict));
 	mutex_unlock(&hplab.lock);
 
 out_free:
@@ -380,7 +416,7 @@ static const struct file_operations hplab_fops = {
 	.read = seq_read,
 	.write = hplab_write,
 	.llseek = seq_lseek,
-	.release = single_release,
+	.release = hplab_release,
 };
 
 /**

@@ -13,7 +13,6 @@
 #include "hotplug_lab.h"
 
 #define HPLAB_NR_EVENTS		256
-#define HPLAB_EVENT_LEN		256
 
 /* Protected by hplab.lock, like everything else. */
 static struct {
@@ -62,9 +61,11 @@ u64 hplab_events_logged(void)
  * @args: what was written, without the trailing newline
  * @err: 0 or the negative errno returned to the writer
  * @why: the reason of a rejection, or NULL
+ *
+ * Return: the event's text in the ring, good while hplab.lock is held.
  */
-void hplab_event_log(const char *op, const char *args, int err,
-		     const char *why)
+const char *hplab_event_log(const char *op, const char *args, int err,
+			    const char *why)
 {
 	char *text = hplab_events.text[hplab_events.seq % HPLAB_NR_EVENTS];
 	char name[24];
@@ -82,6 +83,7 @@ void hplab_event_log(const char *op, const char *args, int err,
 			  name + 1, why ? why : "no reason given");
 	}
 	hplab_events.seq++;
+	return text;
 }
 
 /**

@@ -181,10 +181,11 @@ int hplab_notifier_init(void);
 void hplab_notifier_exit(void);
 
 /* events.c */
+#define HPLAB_EVENT_LEN		256	/* one event's text, with its NUL */
 __printf(3, 4) int hplab_reject_fmt(const char **why, int err,
 				    const char *fmt, ...);
-void hplab_event_log(const char *op, const char *args, int err,
-		     const char *why);
+const char *hplab_event_log(const char *op, const char *args, int err,
+			    const char *why);
 u64 hplab_events_logged(void);
 int hplab_events_show(struct seq_file *m);
 

@@ -1,6 +1,6 @@
 # Bad input of any shape gets a clear error and changes nothing.
 . /tests/lib.sh
-plan 69
+plan 72
 
 setup
 g=$(new_group "static $(blocks 4)")
@@ -67,6 +67,35 @@ check "reading add shows the syntax it accepts" \
 	grep -qx '<group-id> <start> <size> \[memmap=on|off\]' "$HPLAB/add"
 check "reading remove shows the syntax it accepts" \
 	sh -c "grep -qx '<group-id> all' $HPLAB/remove"
+# A writer reads its own result back from the file description it wrote
+# through (debugfs-api.txt), whatever was written elsewhere since; the
+# events file's last line is then another writer's.
+# own_verdict FILE TEXT RESULT: write TEXT through one open FILE, another
+# write elsewhere, then that open FILE reads the event of TEXT, RESULT
+# ("ok" or an errno name) and all
+own_verdict() {
+	seq=$(last_seq)
+	exec 3<> "$HPLAB/$1"
+	printf '%s' "$2" >&3 2> /dev/null
+	write region "someone else's write"
+	verdict=$(cat <&3)
+	exec 3<&-
+	mine=$(new_events "$seq" | head -n 1)
+	case $3 in
+	ok) want="$((seq + 1)) $1 [$2] ok" ;;
+	*) want="$((seq + 1)) $1 [$2] $3: " ;;
+	esac
+	case $mine in "$want"*) ;; *) diag "event '$mine', want '$want...'"; return 1 ;; esac
+	[ "$verdict" = "$mine" ] && [ "$(last_event)" != "$verdict" ] ||
+		{ diag "read back '$verdict'; event '$mine'; last '$(last_event)'"; return 1; }
+}
+check "a rejected write's reason is read back from the file it was written to" \
+	own_verdict groups "delete 999" ENOENT
+check "a successful write reads back 'ok' the same way" \
+	own_verdict groups "dynamic $(blocks 1)" ok
+write groups "delete $(last_group)"
+check "a file not written through reads as before" \
+	sh -c "exec 3<> $HPLAB/add; grep -qx '<group-id> <start> <size> \[memmap=on|off\]' <&3"
 many_events() {
 	first=$(($(last_seq) + 1))
 	i=0
