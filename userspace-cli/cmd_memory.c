@@ -30,6 +30,23 @@ static int hplab_size_arg(const char *command, const char *what,
 	return 0;
 }
 
+/*
+ * <start> <size>: two numbers, and a range that ends inside the 64-bit
+ * address space. Returns 0 or HPLAB_EXIT_USAGE after a message.
+ */
+static int hplab_range_arg(const char *command, char **args, uint64_t *start,
+			   uint64_t *size)
+{
+	if (hplab_size_arg(command, "start", args[0], start) ||
+	    hplab_size_arg(command, "size", args[1], size))
+		return HPLAB_EXIT_USAGE;
+	if (*size > UINT64_MAX - *start)
+		return hplab_usage_error(command,
+					 "%s + %s is past the end of the 64-bit address space",
+					 args[0], args[1]);
+	return 0;
+}
+
 static int hplab_group_arg(const char *command, const char *arg)
 {
 	char *end;
@@ -45,16 +62,18 @@ static int hplab_require_module(const struct hplab_ctx *ctx)
 {
 	if (hplab_module_loaded(ctx))
 		return 0;
-	hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
-	return HPLAB_EXIT_REJECTED;
+	return hplab_access_warn(ctx, 0);
 }
 
 static const struct hplab_column candidate_columns[] = {
-	{ "START", "first byte, block aligned", false },
-	{ "END", "last byte", false },
-	{ "SIZE", "size", true },
-	{ "CLAIMED", "yes if hotplug_lab's region is inside", false },
+	{ "START", "first byte, block aligned" },
+	{ "END", "last byte" },
+	{ "SIZE", "size", HPLAB_COL_NUMBER },
+	{ "CLAIMED", "yes if hotplug_lab's region is inside", HPLAB_COL_BOOLEAN },
 };
+
+const struct hplab_table_def hplab_candidates_table =
+	HPLAB_TABLE("candidates", candidate_columns);
 
 static int hplab_region_candidates(const struct hplab_ctx *ctx)
 {
@@ -70,57 +89,106 @@ static int hplab_region_candidates(const struct hplab_ctx *ctx)
 			   _PATH_FIRMWARE_MEMMAP);
 		return HPLAB_EXIT_REJECTED;
 	}
-	if (ret) {
-		hplab_warn("cannot read %s and the block size", _PATH_PROC_IOMEM);
+	if (ret == -EACCES) {
+		hplab_warn("%s shows every address as 0 to a user who is not root (run as root)",
+			   _PATH_PROC_IOMEM);
 		return HPLAB_EXIT_REJECTED;
 	}
-	table = hplab_table_new(ctx, "candidates", candidate_columns, 4);
+	if (ret) {
+		hplab_warn("cannot read %s, or %s/block_size_bytes", _PATH_PROC_IOMEM,
+			   _PATH_SYS_MEMORY);
+		return HPLAB_EXIT_REJECTED;
+	}
+	table = hplab_table_new(ctx, &hplab_candidates_table);
 	for (i = 0; i < nr; i++) {
+		const char *cells[] = {
+			start, end,
+			hplab_format_size(ctx, list[i].end - list[i].start + 1,
+					  size, sizeof(size)),
+			list[i].claimed ? "yes" : "no",
+		};
+
 		snprintf(start, sizeof(start), "%#" PRIx64, list[i].start);
 		snprintf(end, sizeof(end), "%#" PRIx64, list[i].end);
-		hplab_table_add(table, start, end,
-				hplab_format_size(ctx, list[i].end - list[i].start + 1,
-						  size, sizeof(size)),
-				list[i].claimed ? "yes" : "no");
+		hplab_table_add_cells(table, cells);
 	}
 	hplab_table_print(table);
 	free(list);
 	return HPLAB_EXIT_OK;
 }
 
+/*
+ * getopt_long() over a command with subcommands: OPTS of its own, the
+ * table options; then argv[0] stands for the command, argv[1] on are the
+ * arguments. OPTS return 1, 2, ...; ARGS[N - 1] is then the argument of
+ * option N. Returns the options seen (bit N - 1 for option N), or -1 when
+ * the command is to return *RET.
+ */
+static int hplab_subcommand_options(struct hplab_ctx *ctx, int *argc, char ***argv,
+				    const struct option *opts, const char **args,
+				    const struct hplab_table_def *table, int *ret)
+{
+	int opt, seen = 0;
+
+	*ret = HPLAB_EXIT_OK;
+	if (hplab_wants_help((*argv)[0], *argc, *argv))
+		return -1;
+	optind = 0;
+	while ((opt = hplab_getopt(ctx, *argc, *argv, "", opts, table, ret)) > 0) {
+		seen |= 1 << (opt - 1);
+		if (args)
+			args[opt - 1] = optarg;
+	}
+	if (!opt)
+		return -1;
+	/* getopt moved the options first: argv[optind - 1] stands for argv[0]. */
+	*argc -= optind - 1;
+	*argv += optind - 1;
+	return seen;
+}
+
 int cmd_region(struct hplab_ctx *ctx, int argc, char **argv)
 {
-	uint64_t val;
-	int ret;
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 1 },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *command = argv[0];
+	uint64_t start, size;
+	int ret, force;
 
-	if (hplab_wants_help(argv[0], argc, argv))
-		return HPLAB_EXIT_OK;
-	if (argc == 2 && !strcmp(argv[1], "candidates"))
+	force = hplab_subcommand_options(ctx, &argc, &argv, longopts, NULL,
+					 &hplab_candidates_table, &ret);
+	if (force < 0)
+		return ret;
+	if (argc == 2 && !strcmp(argv[1], "candidates") && !force)
 		return hplab_region_candidates(ctx);
+	if (argc == 4 && !strcmp(argv[1], "claim")) {
+		if (hplab_range_arg(command, argv + 2, &start, &size))
+			return HPLAB_EXIT_USAGE;
+	} else if (argc != 2 || strcmp(argv[1], "release") || force) {
+		return hplab_usage_error(command, "expected claim <start> <size> [--force], release or candidates");
+	}
 	ret = hplab_require_module(ctx);
 	if (ret)
 		return ret;
-	if (argc == 2 && !strcmp(argv[1], "release"))
+	if (argc == 2)
 		return hplab_exit_for(hplab_request(ctx, "region", "release"));
-	if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "--force"))) &&
-	    !strcmp(argv[1], "claim")) {
-		if (hplab_size_arg(argv[0], "start", argv[2], &val) ||
-		    hplab_size_arg(argv[0], "size", argv[3], &val))
-			return HPLAB_EXIT_USAGE;
-		return hplab_exit_for(hplab_request(ctx, "region", "%s %s%s",
-						    argv[2], argv[3],
-						    argc == 5 ? " force" : ""));
-	}
-	return hplab_usage_error(argv[0], "expected claim <start> <size> [--force], release or candidates");
+	return hplab_exit_for(hplab_request(ctx, "region", "%s %s%s", argv[2], argv[3],
+					    force ? " force" : ""));
 }
 
 static const struct hplab_column group_columns[] = {
-	{ "ID", "memory group id (the kernel's)", true },
-	{ "TYPE", "static or dynamic", false },
-	{ "NODE", "NUMA node", true },
-	{ "SIZE", "static: maximum size; dynamic: unit", true },
-	{ "ADDED", "memory added to the group", true },
+	{ "ID", "memory group id (the kernel's)", HPLAB_COL_NUMBER },
+	{ "TYPE", "static or dynamic" },
+	{ "NODE", "NUMA node", HPLAB_COL_NUMBER },
+	{ "SIZE", "static: maximum size; dynamic: unit", HPLAB_COL_NUMBER },
+	{ "ADDED", "memory added to the group", HPLAB_COL_NUMBER },
 };
+
+const struct hplab_table_def hplab_groups_table = HPLAB_TABLE("groups", group_columns);
+/* What group create prints with --json: the id. */
+static const struct hplab_table_def new_group_table = { "group", group_columns, 1 };
 
 static int hplab_group_list(const struct hplab_ctx *ctx)
 {
@@ -131,15 +199,18 @@ static int hplab_group_list(const struct hplab_ctx *ctx)
 
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	table = hplab_table_new(ctx, "groups", group_columns, 5);
+	table = hplab_table_new(ctx, &hplab_groups_table);
 	for (i = 0; i < view.nr_groups; i++) {
 		const struct hplab_group *g = &view.groups[i];
+		const char *cells[] = {
+			id, g->type, node,
+			hplab_format_size(ctx, g->size, size, sizeof(size)),
+			hplab_format_size(ctx, g->added, added, sizeof(added)),
+		};
 
 		snprintf(id, sizeof(id), "%d", g->id);
 		snprintf(node, sizeof(node), "%d", g->node);
-		hplab_table_add(table, id, g->type, node,
-				hplab_format_size(ctx, g->size, size, sizeof(size)),
-				hplab_format_size(ctx, g->added, added, sizeof(added)));
+		hplab_table_add_cells(table, cells);
 	}
 	hplab_table_print(table);
 	hplab_view_free(&view);
@@ -149,25 +220,18 @@ static int hplab_group_list(const struct hplab_ctx *ctx)
 int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "node", required_argument, NULL, 'n' },
+		{ "node", required_argument, NULL, 1 },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *node = NULL;
 	struct hplab_view view;
 	uint64_t size;
-	int opt, ret, err;
+	int ret, err;
 
-	if (hplab_wants_help(argv[0], argc, argv))
-		return HPLAB_EXIT_OK;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
-		if (opt != 'n')
-			return hplab_usage_error(argv[0], "unknown option");
-		node = optarg;
-	}
-	/* getopt moved the options first: argv[optind - 1] stands for argv[0]. */
-	argc -= optind - 1;
-	argv += optind - 1;
+	/* -n is --noheadings of group list: --node has no short form. */
+	if (hplab_subcommand_options(ctx, &argc, &argv, longopts, &node,
+				     &hplab_groups_table, &ret) < 0)
+		return ret;
 	ret = hplab_require_module(ctx);
 	if (ret)
 		return ret;
@@ -197,10 +261,12 @@ int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 			struct libscols_table *table;
 			char id[16];
 
+			const char *cells[] = { id };
+
 			snprintf(id, sizeof(id), "%d", view.groups[view.nr_groups - 1].id);
 			if (ctx->json) {
-				table = hplab_table_new(ctx, "group", group_columns, 1);
-				hplab_table_add(table, id);
+				table = hplab_table_new(ctx, &new_group_table);
+				hplab_table_add_cells(table, cells);
 				hplab_table_print(table);
 			} else {
 				puts(id);
@@ -212,28 +278,88 @@ int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 }
 
 /*
- * Write STATE ("online_movable", "offline", ...) to every block of
- * [start, start + size) that hotplug_lab added. Exit code as chmem(8):
- * 0 all done, 1 none done, 64 some done.
+ * What the block's valid_zones says of an online block (its zone) is what
+ * STATE asks: online_movable wants Movable, online_kernel any other zone
+ * (Normal, DMA32, DMA), online any zone.
  */
-static int hplab_set_blocks(const struct hplab_ctx *ctx, uint64_t start,
-			    uint64_t size, const char *state)
+static bool hplab_zone_matches(const struct hplab_ctx *ctx, unsigned long block,
+			       const char *state)
+{
+	char *zone;
+	bool movable;
+
+	if (strcmp(state, "online_movable") && strcmp(state, "online_kernel"))
+		return true;
+	zone = hplab_block_attr(ctx, block, "valid_zones");
+	movable = zone && !strcmp(zone, "Movable");
+	free(zone);
+	return movable == !strcmp(state, "online_movable");
+}
+
+/* Write STATE to the block's state file; false after a message. */
+static bool hplab_block_write(const struct hplab_ctx *ctx, unsigned long block,
+			      uint64_t addr, const char *state)
+{
+	char *path;
+	int err;
+
+	if (asprintf(&path, _PATH_SYS_MEMORY "/memory%lu/state", block) < 0)
+		return false;
+	err = hplab_write_file(ctx, path, state);
+	free(path);
+	if (err)
+		hplab_warn("memory%lu (%#" PRIx64 "): %s failed: %s (%s)", block,
+			   addr, state, strerror(-err), hplab_errno_name(-err));
+	return !err;
+}
+
+/*
+ * Bring one block to STATE. A block online in another zone than STATE
+ * asks is offlined first. Returns false after a message.
+ */
+static bool hplab_set_block(const struct hplab_ctx *ctx, unsigned long block,
+			    uint64_t addr, const char *state)
+{
+	char *current = hplab_block_attr(ctx, block, "state");
+	bool online = current && !strcmp(current, "online");
+	bool offline = current && !strcmp(current, "offline");
+
+	free(current);
+	if (!strcmp(state, "offline")) {
+		if (offline)
+			return true;
+	} else if (online) {
+		if (hplab_zone_matches(ctx, block, state))
+			return true;
+		if (!hplab_block_write(ctx, block, addr, "offline"))
+			return false;
+	}
+	return hplab_block_write(ctx, block, addr, state);
+}
+
+/*
+ * Write STATE ("online_movable", "offline", ...) to every block of
+ * [start, start + size) that hotplug_lab added, for COMMAND. Exit code
+ * as chmem(8): 0 all done, 1 none done, 64 some done. FAILED, when not
+ * NULL, gets the names of the blocks that were not done.
+ */
+static int hplab_set_blocks(const struct hplab_ctx *ctx, const char *command,
+			    uint64_t start, uint64_t size, const char *state,
+			    char *failed_blocks, size_t len)
 {
 	struct hplab_view view;
 	unsigned long done = 0, failed = 0;
 	uint64_t addr;
-	size_t i;
-	int err;
+	size_t i, used = 0;
 
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	if (!view.block_size || start % view.block_size || size % view.block_size || !size) {
+	if (start % view.block_size || size % view.block_size || !size) {
 		hplab_view_free(&view);
-		return hplab_usage_error("online", "start and size must be multiples of the block size");
+		return hplab_usage_error(command, "start and size must be multiples of the block size");
 	}
-	for (addr = start; addr < start + size; addr += view.block_size) {
+	for (addr = start; addr - start < size; addr += view.block_size) {
 		unsigned long block = addr / view.block_size;
-		char *path, *current;
 
 		for (i = 0; i < view.nr_ranges; i++)
 			if (addr >= view.ranges[i].start && addr <= view.ranges[i].end)
@@ -241,26 +367,15 @@ static int hplab_set_blocks(const struct hplab_ctx *ctx, uint64_t start,
 		if (i == view.nr_ranges) {
 			hplab_warn("%#" PRIx64 ": not memory hotplug_lab added (hplab blocks)", addr);
 			failed++;
-			continue;
-		}
-		current = hplab_block_attr(ctx, block, "state");
-		if (current && !strcmp(current, strcmp(state, "offline") ? "online" : "offline")) {
-			free(current);
+		} else if (hplab_set_block(ctx, block, addr, state)) {
 			done++;
 			continue;
-		}
-		free(current);
-		if (asprintf(&path, _PATH_SYS_MEMORY "/memory%lu/state", block) < 0)
-			break;
-		err = hplab_write_file(ctx, path, state);
-		free(path);
-		if (err) {
-			hplab_warn("memory%lu (%#" PRIx64 "): %s failed: %s (%s)", block,
-				   addr, state, strerror(-err), hplab_errno_name(-err));
-			failed++;
 		} else {
-			done++;
+			failed++;
 		}
+		if (failed_blocks && used < len)
+			used += snprintf(failed_blocks + used, len - used, "%smemory%lu",
+					 used ? " " : "", block);
 	}
 	hplab_view_free(&view);
 	if (!failed)
@@ -289,6 +404,7 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *online = NULL;
+	char failed[256] = "";
 	bool memmap = false;
 	uint64_t start, size;
 	int opt, ret;
@@ -296,26 +412,22 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "mo:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
+	while ((opt = hplab_getopt(ctx, argc, argv, "mo:", longopts, NULL, &ret)) > 0) {
+		if (opt == 'm') {
 			memmap = true;
-			break;
-		case 'o':
-			online = hplab_online_state(optarg);
-			if (!online)
-				return hplab_usage_error(argv[0],
-							 "--online takes offline, online, kernel or movable");
-			break;
-		default:
-			return hplab_usage_error(argv[0], "unknown option");
+			continue;
 		}
+		online = hplab_online_state(optarg);
+		if (!online)
+			return hplab_usage_error(argv[0],
+						 "--online takes offline, online, kernel or movable");
 	}
+	if (!opt)
+		return ret;
 	if (argc - optind != 3)
 		return hplab_usage_error(argv[0], "expected <group> <start> <size>");
 	if (hplab_group_arg(argv[0], argv[optind]) ||
-	    hplab_size_arg(argv[0], "start", argv[optind + 1], &start) ||
-	    hplab_size_arg(argv[0], "size", argv[optind + 2], &size))
+	    hplab_range_arg(argv[0], argv + optind + 1, &start, &size))
 		return HPLAB_EXIT_USAGE;
 	ret = hplab_require_module(ctx);
 	if (ret)
@@ -323,7 +435,17 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 	if (hplab_request(ctx, "add", "%s %s %s memmap=%s", argv[optind],
 			  argv[optind + 1], argv[optind + 2], memmap ? "on" : "off"))
 		return HPLAB_EXIT_REJECTED;
-	return online ? hplab_set_blocks(ctx, start, size, online) : HPLAB_EXIT_OK;
+	if (!online)
+		return HPLAB_EXIT_OK;
+	ret = hplab_set_blocks(ctx, argv[0], start, size, online, failed, sizeof(failed));
+	if (ret == HPLAB_EXIT_OK)
+		return ret;
+	/* The add stands: what is left is the blocks' state. */
+	hplab_warn("the memory is added, but %s stays %s: %s (hplab blocks)",
+		   ret == HPLAB_EXIT_PARTIAL ? "part of it" : "all of it",
+		   strcmp(online, "offline") ? "offline" : "online",
+		   failed[0] ? failed : "the blocks of the range");
+	return HPLAB_EXIT_PARTIAL;
 }
 
 int cmd_remove(struct hplab_ctx *ctx, int argc, char **argv)
@@ -333,22 +455,20 @@ int cmd_remove(struct hplab_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool all = false;
-	uint64_t val;
+	uint64_t start, size;
 	int opt, ret;
 
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
-		if (opt != 'a')
-			return hplab_usage_error(argv[0], "unknown option");
+	while ((opt = hplab_getopt(ctx, argc, argv, "a", longopts, NULL, &ret)) > 0)
 		all = true;
-	}
+	if (!opt)
+		return ret;
 	if (argc - optind != (all ? 1 : 3))
 		return hplab_usage_error(argv[0], "expected <group> <start> <size> or <group> --all");
 	if (hplab_group_arg(argv[0], argv[optind]) ||
-	    (!all && (hplab_size_arg(argv[0], "start", argv[optind + 1], &val) ||
-		      hplab_size_arg(argv[0], "size", argv[optind + 2], &val))))
+	    (!all && hplab_range_arg(argv[0], argv + optind + 1, &start, &size)))
 		return HPLAB_EXIT_USAGE;
 	ret = hplab_require_module(ctx);
 	if (ret)
@@ -374,30 +494,52 @@ int cmd_online(struct hplab_ctx *ctx, int argc, char **argv)
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "z:", longopts, NULL)) != -1) {
-		if (opt != 'z' || offline ||
-		    (strcmp(optarg, "kernel") && strcmp(optarg, "movable")))
+	while ((opt = hplab_getopt(ctx, argc, argv, "z:", longopts, NULL, &ret)) > 0) {
+		if (offline || (strcmp(optarg, "kernel") && strcmp(optarg, "movable")))
 			return hplab_usage_error(argv[0], "online takes --zone=kernel or --zone=movable");
 		state = hplab_online_state(optarg);
 	}
+	if (!opt)
+		return ret;
 	if (argc - optind != 2)
 		return hplab_usage_error(argv[0], "expected <start> <size>");
-	if (hplab_size_arg(argv[0], "start", argv[optind], &start) ||
-	    hplab_size_arg(argv[0], "size", argv[optind + 1], &size))
+	if (hplab_range_arg(argv[0], argv + optind, &start, &size))
 		return HPLAB_EXIT_USAGE;
 	ret = hplab_require_module(ctx);
 	if (ret)
 		return ret;
-	return hplab_set_blocks(ctx, start, size, state);
+	return hplab_set_blocks(ctx, argv[0], start, size, state, NULL, 0);
 }
 
 static const struct hplab_column granularity_columns[] = {
-	{ "ID", "memory group id", true },
-	{ "TYPE", "static or dynamic", false },
-	{ "ADD", "bytes per add call with memmap off, or 'request'", false },
-	{ "ADD_MEMMAP", "bytes per add call with memmap on, 'request' or 'unsupported'", false },
-	{ "REMOVE", "the remove rule: whole-group, units:<unit> or kernel", false },
+	{ "ID", "memory group id", HPLAB_COL_NUMBER },
+	{ "TYPE", "static or dynamic" },
+	{ "ADD", "bytes per add call with memmap off, or request", HPLAB_COL_NUMBER },
+	{ "ADD_MEMMAP", "bytes per add call with memmap on, request or unsupported",
+	  HPLAB_COL_NUMBER },
+	{ "REMOVE", "the remove rule: whole-group, units:<unit> or kernel" },
 };
+
+const struct hplab_table_def hplab_granularity_table =
+	HPLAB_TABLE("granularity", granularity_columns);
+
+/*
+ * An ADD or ADD_MEMMAP cell for JSON, in BUF: the module's hex as an
+ * integer, a word (request, unsupported) as a JSON string. false if it is
+ * neither.
+ */
+static bool hplab_granularity_json(char *word, char *buf, size_t len)
+{
+	uint64_t val;
+
+	if (!strncmp(word, "0x", 2) && !hplab_parse_size(word, &val))
+		snprintf(buf, len, "%" PRIu64, val);
+	else if (*word && !word[strspn(word, "abcdefghijklmnopqrstuvwxyz-")])
+		snprintf(buf, len, "\"%s\"", word);
+	else
+		return false;
+	return true;
+}
 
 /* The module's "key: value" lines as they are, then its rows as a table. */
 static int hplab_granularity_show(const struct hplab_ctx *ctx, char *text)
@@ -406,10 +548,12 @@ static int hplab_granularity_show(const struct hplab_ctx *ctx, char *text)
 	char *line, *save = NULL;
 	bool rows = false;
 
-	table = hplab_table_new(ctx, "granularity", granularity_columns, 5);
+	table = hplab_table_new(ctx, &hplab_granularity_table);
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *cells[5] = { NULL }, *word, *wsave = NULL;
+		char add[2][32];
+		bool bad = false;
 		int i = 0;
 
 		if (!rows) {
@@ -421,8 +565,12 @@ static int hplab_granularity_show(const struct hplab_ctx *ctx, char *text)
 		for (word = strtok_r(line, " ", &wsave); word && i < 5;
 		     word = strtok_r(NULL, " ", &wsave))
 			cells[i++] = word;
-		if (i != 5) {
-			hplab_warn("unexpected granularity row");
+		for (i = 2; ctx->json && i < 4 && cells[i]; i++) {
+			bad |= !hplab_granularity_json(cells[i], add[i - 2], sizeof(add[0]));
+			cells[i] = add[i - 2];
+		}
+		if (bad || !cells[4] || word || cells[0][strspn(cells[0], "0123456789")]) {
+			hplab_warn("%s/granularity: unexpected row", _PATH_HPLAB);
 			scols_unref_table(table);
 			return HPLAB_EXIT_REJECTED;
 		}
@@ -446,30 +594,34 @@ int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv)
 	if (hplab_wants_help(argv[0], argc, argv))
 		return HPLAB_EXIT_OK;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		if (opt != 'c' || (strcmp(optarg, "module") && strcmp(optarg, "kernel")))
+	while ((opt = hplab_getopt(ctx, argc, argv, "c:", longopts,
+				   &hplab_granularity_table, &ret)) > 0) {
+		if (strcmp(optarg, "module") && strcmp(optarg, "kernel"))
 			return hplab_usage_error(argv[0], "--check takes module or kernel");
 		check = optarg;
 	}
-	ret = hplab_require_module(ctx);
-	if (ret)
+	if (!opt)
 		return ret;
-	if (check && argc == optind)
-		return hplab_exit_for(hplab_request(ctx, "granularity", "check=%s", check));
+	if (check && argc == optind) {
+		ret = hplab_require_module(ctx);
+		return ret ? ret : hplab_exit_for(hplab_request(ctx, "granularity", "check=%s",
+							       check));
+	}
 	if (!check && argc - optind == 2) {
 		if (hplab_group_arg(argv[0], argv[optind]) ||
 		    (strcmp(argv[optind + 1], "default") &&
 		     hplab_size_arg(argv[0], "granularity", argv[optind + 1], &val)))
 			return HPLAB_EXIT_USAGE;
-		return hplab_exit_for(hplab_request(ctx, "granularity", "%s %s",
-						    argv[optind], argv[optind + 1]));
+		ret = hplab_require_module(ctx);
+		return ret ? ret : hplab_exit_for(hplab_request(ctx, "granularity", "%s %s",
+							       argv[optind], argv[optind + 1]));
 	}
 	if (check || argc != optind)
 		return hplab_usage_error(argv[0],
 					 "expected nothing, <group> <bytes|default> or --check=module|kernel");
 	text = hplab_read(ctx, _PATH_HPLAB "/granularity");
 	if (!text)
-		return HPLAB_EXIT_REJECTED;
+		return hplab_access_warn(ctx, errno);
 	ret = hplab_granularity_show(ctx, text);
 	free(text);
 	return ret;

@@ -3,6 +3,7 @@
  * The commands that only look: blocks, map, events.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,63 +13,71 @@
 #include "hplab.h"
 
 static const struct hplab_column block_columns[] = {
-	{ "BLOCK", "memory block number (/sys/devices/system/memory/memoryN)", true },
-	{ "RANGE", "physical range of the block", false },
-	{ "SIZE", "size of the block", true },
-	{ "STATE", "online or offline, from the block's state file", false },
-	{ "ZONE", "zone of an online block (Normal, Movable, ...)", false },
-	{ "NODE", "NUMA node", true },
-	{ "GROUP", "hotplug_lab memory group id", true },
-	{ "VMEMMAP", "memmap pages self-hosted in the block", true },
-	{ "CHUNK", "the add the block belongs to (one add_memory_driver_managed call)", false },
+	{ "BLOCK", "memory block number (/sys/devices/system/memory/memoryN)", HPLAB_COL_NUMBER },
+	{ "RANGE", "physical range of the block" },
+	{ "SIZE", "size of the block", HPLAB_COL_NUMBER },
+	{ "STATE", "online or offline, from the block's state file" },
+	{ "ZONE", "zone of an online block (Normal, Movable, ...)" },
+	{ "NODE", "NUMA node", HPLAB_COL_NUMBER },
+	{ "GROUP", "hotplug_lab memory group id", HPLAB_COL_NUMBER },
+	{ "VMEMMAP", "memmap pages self-hosted in the block", HPLAB_COL_NUMBER },
+	{ "CHUNK", "the add the block belongs to (one add_memory_driver_managed call)" },
+	{ "ZONES", "the zones the block may be onlined to (valid_zones)", HPLAB_COL_STRING, true },
+	{ "MEMMAP", "yes if the add hosts its own memmap", HPLAB_COL_BOOLEAN, true },
 };
+
+const struct hplab_table_def hplab_blocks_table = HPLAB_TABLE("blocks", block_columns);
+
+static void hplab_blocks_range(const struct hplab_ctx *ctx, struct libscols_table *table,
+			       const struct hplab_range *r, uint64_t block_size)
+{
+	unsigned long nr_blocks = strlen(r->blocks), n;
+
+	for (n = 0; n < nr_blocks; n++) {
+		uint64_t addr = r->start + n * block_size;
+		unsigned long block = addr / block_size;
+		char id[24], range[48], size[24], node[16], group[16];
+		char vmemmap[24], chunk[48];
+		char *state = hplab_block_attr(ctx, block, "state");
+		/* An online block's valid_zones names only its zone. */
+		char *zone = state && !strcmp(state, "online") ?
+			     hplab_block_attr(ctx, block, "valid_zones") : NULL;
+		char *zones = hplab_block_line(ctx, block, "valid_zones");
+		int nid = hplab_block_node(ctx, block);
+		const char *cells[] = {
+			id, range, hplab_format_size(ctx, block_size, size, sizeof(size)),
+			state, zone, nid < 0 ? NULL : node, group, vmemmap, chunk,
+			zones, r->memmap_on ? "yes" : "no",
+		};
+
+		snprintf(id, sizeof(id), "%lu", block);
+		snprintf(range, sizeof(range), "%#" PRIx64 "-%#" PRIx64, addr,
+			 addr + block_size - 1);
+		snprintf(node, sizeof(node), "%d", nid);
+		snprintf(group, sizeof(group), "%d", r->group);
+		snprintf(vmemmap, sizeof(vmemmap), "%lu", r->vmemmap_pages / nr_blocks);
+		snprintf(chunk, sizeof(chunk), "%#" PRIx64 "-%#" PRIx64, r->start, r->end);
+		hplab_table_add_cells(table, cells);
+		free(state);
+		free(zone);
+		free(zones);
+	}
+}
 
 int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct libscols_table *table;
 	struct hplab_view view;
 	size_t i;
+	int ret;
 
-	if (hplab_wants_help(argv[0], argc, argv)) {
-		hplab_columns_help(block_columns, ARRAY_SIZE(block_columns));
-		return HPLAB_EXIT_OK;
-	}
-	if (argc > 1)
-		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+	if (hplab_command_start(ctx, argc, argv, &hplab_blocks_table, &ret))
+		return ret;
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
-	table = hplab_table_new(ctx, "blocks", block_columns,
-				ARRAY_SIZE(block_columns));
-	for (i = 0; i < view.nr_ranges; i++) {
-		const struct hplab_range *r = &view.ranges[i];
-		unsigned long nr_blocks = r->size / view.block_size;
-		uint64_t addr;
-
-		for (addr = r->start; addr < r->end; addr += view.block_size) {
-			unsigned long block = addr / view.block_size;
-			char id[24], range[48], size[24], node[16], group[16];
-			char vmemmap[24], chunk[48];
-			char *state = hplab_block_attr(ctx, block, "state");
-			/* An online block's valid_zones names only its zone. */
-			char *zone = state && !strcmp(state, "online") ?
-				     hplab_block_attr(ctx, block, "valid_zones") : NULL;
-
-			snprintf(id, sizeof(id), "%lu", block);
-			snprintf(range, sizeof(range), "%#" PRIx64 "-%#" PRIx64, addr,
-				 addr + view.block_size - 1);
-			snprintf(node, sizeof(node), "%d", hplab_block_node(ctx, block));
-			snprintf(group, sizeof(group), "%d", r->group);
-			snprintf(vmemmap, sizeof(vmemmap), "%lu", r->vmemmap_pages / nr_blocks);
-			snprintf(chunk, sizeof(chunk), "%#" PRIx64 "-%#" PRIx64, r->start, r->end);
-			hplab_table_add(table, id, range,
-					hplab_format_size(ctx, view.block_size, size,
-							  sizeof(size)),
-					state ? state : "?",
-					zone ? zone : "-", node, group, vmemmap, chunk);
-			free(state);
-			free(zone);
-		}
-	}
+	table = hplab_table_new(ctx, &hplab_blocks_table);
+	for (i = 0; i < view.nr_ranges; i++)
+		hplab_blocks_range(ctx, table, &view.ranges[i], view.block_size);
 	hplab_table_print(table);
 	hplab_view_free(&view);
 	return HPLAB_EXIT_OK;
@@ -99,23 +108,25 @@ static void hplab_map_legend(void)
 }
 
 static const struct hplab_column map_columns[] = {
-	{ "START", "first byte of the block", false },
-	{ "CELL", "the block's character in the picture", false },
-	{ "MEANING", "what the character means", false },
+	{ "START", "first byte of the block" },
+	{ "CELL", "the block's character in the picture" },
+	{ "MEANING", "what the character means" },
 };
+
+const struct hplab_table_def hplab_map_table = HPLAB_TABLE("map", map_columns);
 
 int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct libscols_table *table = NULL;
 	struct hplab_view view;
-	uint64_t addr;
+	uint64_t addr, n, nr_cells;
 	unsigned int col = 0;
+	char size[32];
 	size_t i;
+	int ret;
 
-	if (hplab_wants_help(argv[0], argc, argv))
-		return HPLAB_EXIT_OK;
-	if (argc > 1)
-		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+	if (hplab_command_start(ctx, argc, argv, &hplab_map_table, &ret))
+		return ret;
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
 	if (!view.has_region) {
@@ -124,15 +135,18 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_REJECTED;
 	}
 	if (ctx->json)
-		table = hplab_table_new(ctx, "map", map_columns, 3);
+		table = hplab_table_new(ctx, &hplab_map_table);
 	else
-		printf("region %#" PRIx64 "-%#" PRIx64 ", one cell per %" PRIu64 "M block:\n",
-		       view.region_start, view.region_end, view.block_size >> 20);
-	for (addr = view.region_start; addr < view.region_end; addr += view.block_size) {
+		printf("region %#" PRIx64 "-%#" PRIx64 ", one cell per %s block:\n",
+		       view.region_start, view.region_end,
+		       hplab_format_size(ctx, view.block_size, size, sizeof(size)));
+	nr_cells = (view.region_end - view.region_start + 1) / view.block_size;
+	for (n = 0; n < nr_cells; n++) {
 		enum hplab_cell cell = CELL_ABSENT;
 		bool vmemmap = false;
 		char letter;
 
+		addr = view.region_start + n * view.block_size;
 		for (i = 0; i < view.nr_ranges; i++) {
 			const struct hplab_range *r = &view.ranges[i];
 
@@ -153,9 +167,10 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		letter = vmemmap ? cells[cell].plain_vmemmap : cells[cell].plain;
 		if (table) {
 			char start[24], text[2] = { letter, '\0' };
+			const char *row[] = { start, text, cells[cell].legend };
 
 			snprintf(start, sizeof(start), "%#" PRIx64, addr);
-			hplab_table_add(table, start, text, cells[cell].legend);
+			hplab_table_add_cells(table, row);
 			continue;
 		}
 		if (col == 0)
@@ -181,45 +196,47 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 }
 
 static const struct hplab_column event_columns[] = {
-	{ "SEQ", "sequence number since the module was loaded", true },
-	{ "FILE", "the debugfs file written to", false },
-	{ "ARGS", "what was written", false },
-	{ "RESULT", "ok or the errno name", false },
-	{ "REASON", "why a write was rejected", false },
+	{ "SEQ", "sequence number since the module was loaded", HPLAB_COL_NUMBER },
+	{ "FILE", "the debugfs file written to" },
+	{ "ARGS", "what was written" },
+	{ "RESULT", "ok or the errno name" },
+	{ "REASON", "why a write was rejected (null in JSON for ok)" },
 };
+
+const struct hplab_table_def hplab_events_table = HPLAB_TABLE("events", event_columns);
 
 int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct libscols_table *table;
 	char *text, *line, *save = NULL;
+	int ret;
 
-	if (hplab_wants_help(argv[0], argc, argv)) {
-		hplab_columns_help(event_columns, 5);
-		return HPLAB_EXIT_OK;
-	}
-	if (argc > 1)
-		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+	if (hplab_command_start(ctx, argc, argv, &hplab_events_table, &ret))
+		return ret;
 	text = hplab_read(ctx, _PATH_HPLAB "/events");
-	if (!text) {
-		hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
-		return HPLAB_EXIT_REJECTED;
-	}
-	table = hplab_table_new(ctx, "events", event_columns, 5);
+	if (!text)
+		return hplab_access_warn(ctx, errno);
+	table = hplab_table_new(ctx, &hplab_events_table);
 	/* "<seq> <file> [<args>] ok" or "... <ERRNO>: <reason>" */
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *open = strchr(line, '['), *close = strrchr(line, ']');
 		char *seq = line, *file, *result, *reason;
 
 		if (!open || !close || close < open || open == line) {
-			hplab_warn("unexpected event line: %s", line);
+			hplab_warn("%s/events: unexpected line: '%s'", _PATH_HPLAB, line);
 			continue;
 		}
 		open[-1] = '\0';
 		*close = '\0';
 		file = strchr(seq, ' ');
-		if (!file)
+		if (file)
+			*file++ = '\0';
+		/* SEQ is a JSON number: digits only. */
+		if (!file || !*seq || seq[strspn(seq, "0123456789")]) {
+			hplab_warn("%s/events: a line does not start with <seq> <file>: '%s'",
+				   _PATH_HPLAB, seq);
 			continue;
-		*file++ = '\0';
+		}
 		result = close + 1;
 		while (*result == ' ')
 			result++;
@@ -228,7 +245,11 @@ int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 			*reason = '\0';
 			reason += 2;
 		}
-		hplab_table_add(table, seq, file, open + 1, result, reason ? reason : "");
+		{
+			const char *row[] = { seq, file, open + 1, result, reason };
+
+			hplab_table_add_cells(table, row);
+		}
 	}
 	hplab_table_print(table);
 	free(text);

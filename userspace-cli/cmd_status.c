@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <glob.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libsmartcols.h>
 
 #include "hplab.h"
 
@@ -23,45 +25,97 @@ static char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
 	return text;
 }
 
-/* key/value pairs: aligned text, or one JSON object with --json */
+/*
+ * key/value pairs: aligned text, or one JSON object with --json (in a
+ * one-element array, as libsmartcols prints a table). A list is its items
+ * separated by "; " in text and a JSON array.
+ */
 #define HPLAB_MAX_KV 16
+enum hplab_kv_type { KV_STRING, KV_NUMBER, KV_BOOLEAN, KV_LIST };
+
 struct hplab_kv {
 	const char *key;
 	char *value;
-	bool number;
+	enum hplab_kv_type type;
 };
+
+static void hplab_kv_json(const struct hplab_kv *kv)
+{
+	const char *item;
+
+	if (kv->type == KV_NUMBER && kv->value) {
+		fputs(kv->value, stdout);
+		return;
+	}
+	/* yes or no; anything else stays a string */
+	if (kv->type == KV_BOOLEAN && kv->value &&
+	    (!strcmp(kv->value, "yes") || !strcmp(kv->value, "no"))) {
+		fputs(!strcmp(kv->value, "yes") ? "true" : "false", stdout);
+		return;
+	}
+	if (kv->type != KV_LIST) {
+		hplab_json_string(kv->value);
+		return;
+	}
+	putchar('[');
+	for (item = kv->value; item && *item; ) {
+		size_t len = strcspn(item, ";");
+		char *one = strndup(item, len);
+
+		printf("%s\n            ", item == kv->value ? "" : ",");
+		hplab_json_string(one);
+		free(one);
+		item += len;
+		item += strspn(item, "; ");
+	}
+	fputs(kv->value && *kv->value ? "\n         ]" : "]", stdout);
+}
 
 static void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
 			   const struct hplab_kv *kv, size_t n)
 {
-	struct hplab_column columns[HPLAB_MAX_KV];
-	const char *cells[HPLAB_MAX_KV];
-	struct libscols_table *table;
 	size_t i;
 
 	if (!ctx->json) {
 		for (i = 0; i < n; i++)
 			printf("%-30s %s\n", kv[i].key,
-			       kv[i].value ? kv[i].value : "-");
+			       kv[i].value && *kv[i].value ? kv[i].value :
+			       kv[i].type == KV_LIST ? "none" : "-");
 		return;
 	}
+	printf("{\n   \"%s\": [\n      {\n", name);
 	for (i = 0; i < n; i++) {
-		columns[i] = (struct hplab_column){ kv[i].key, NULL, kv[i].number };
-		cells[i] = kv[i].value;
+		printf("         \"%s\": ", kv[i].key);
+		hplab_kv_json(&kv[i]);
+		puts(i + 1 < n ? "," : "");
 	}
-	table = hplab_table_new(ctx, name, columns, n);
-	hplab_table_add_cells(table, cells);
-	hplab_table_print(table);
+	puts("      }\n   ]\n}");
 }
 
 /* VALUE is allocated (or NULL) and freed with the table. */
 static void hplab_kv_add(struct hplab_kv *kv, size_t *n, const char *key,
-			 char *value, bool number)
+			 char *value, enum hplab_kv_type type)
 {
 	kv[*n].key = key;
 	kv[*n].value = value;
-	kv[*n].number = number;
+	kv[*n].type = type;
 	(*n)++;
+}
+
+/* printf to BUF of SIZE at *USED, and no further than its end. */
+static void __attribute__((format(printf, 4, 5)))
+hplab_append(char *buf, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + n < size ? *used + n : size - 1;
 }
 
 static char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
@@ -92,57 +146,35 @@ static char *hplab_region_string(const struct hplab_ctx *ctx,
 	return text;
 }
 
-/* debugfs is mounted where the module's files live (/proc/mounts says). */
-static bool hplab_debugfs_mounted(const struct hplab_ctx *ctx)
-{
-	char *mounts = hplab_read(ctx, "/proc/mounts");
-	bool mounted = mounts && strstr(mounts, " " _PATH_DEBUGFS " debugfs ");
-
-	free(mounts);
-	return mounted;
-}
-
-/*
- * The kernel's lockdown mode, the bracketed word of "[none] integrity
- * confidentiality"; NULL without the lockdown LSM or securityfs.
- */
-static char *hplab_lockdown_mode(const struct hplab_ctx *ctx)
-{
-	char *text = hplab_read_line(ctx, _PATH_LOCKDOWN);
-	char *open = text ? strchr(text, '[') : NULL;
-	char *close = open ? strchr(open, ']') : NULL;
-	char *mode = close ? strndup(open + 1, close - open - 1) : NULL;
-
-	free(text);
-	return mode;
-}
-
-static bool hplab_has_reserved_range(const struct hplab_ctx *ctx)
+/* 1 if there is a range to claim, 0 if not, -EACCES for a user not root */
+static int hplab_has_reserved_range(const struct hplab_ctx *ctx)
 {
 	struct hplab_candidate *list;
 	size_t nr = 0;
+	int ret = hplab_reserved_candidates(ctx, hplab_block_size(ctx), &list, &nr);
 
-	if (!hplab_reserved_candidates(ctx, hplab_block_size(ctx), &list, &nr))
+	if (!ret)
 		free(list);
-	return nr > 0;
+	return ret == -EACCES ? ret : nr > 0;
 }
 
 int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_view view;
 	uint64_t added = 0, online = 0, vmemmap = 0;
-	char *info = NULL, *warnings = NULL, *groups = NULL;
+	char *info = NULL, *warnings = NULL, *groups = NULL, *problem;
+	uint64_t block_size = hplab_block_size(ctx);
 	struct hplab_kv kv[HPLAB_MAX_KV];
 	size_t i, w = 0, n = 0;
 	char *param, *lockdown;
+	int load_err, reserved, ret;
 	bool loaded;
 
-	if (hplab_wants_help(argv[0], argc, argv))
-		return HPLAB_EXIT_OK;
-	if (argc > 1)
-		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
+	if (hplab_command_start(ctx, argc, argv, NULL, &ret))
+		return ret;
 
-	loaded = hplab_view_load(ctx, &view) == 0;
+	load_err = hplab_view_load(ctx, &view);
+	loaded = !load_err;
 	if (loaded) {
 		info = hplab_read(ctx, _PATH_HPLAB "/info");
 		for (i = 0; i < view.nr_ranges; i++) {
@@ -158,50 +190,58 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 	}
 	param = hplab_read_line(ctx, _PATH_MHP_PARAMS "/memmap_on_memory");
 
-	hplab_kv_add(kv, &n, "kernel", hplab_read_line(ctx, "/proc/sys/kernel/osrelease"), false);
-	hplab_kv_add(kv, &n, "block_size", hplab_size_string(ctx, hplab_block_size(ctx)), true);
-	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, false);
+	hplab_kv_add(kv, &n, "kernel", hplab_read_line(ctx, _PATH_PROC_OSRELEASE), KV_STRING);
+	hplab_kv_add(kv, &n, "block_size", block_size ? hplab_size_string(ctx, block_size) : NULL,
+		     KV_NUMBER);
+	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, KV_STRING);
 	hplab_kv_add(kv, &n, "memmap_on_memory_multi_block",
-		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, false);
+		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, KV_BOOLEAN);
 	hplab_kv_add(kv, &n, "remove_path",
-		     info ? hplab_key_value(info, "remove_path") : NULL, false);
+		     info ? hplab_key_value(info, "remove_path") : NULL, KV_STRING);
 	hplab_kv_add(kv, &n, "auto_online_blocks",
-		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), false);
+		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), KV_STRING);
 	hplab_kv_add(kv, &n, "online_policy",
-		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), false);
-	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), false);
+		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), KV_STRING);
+	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), KV_STRING);
 	if (loaded && asprintf(&groups, "%zu", view.nr_groups) < 0)
 		groups = NULL;
-	hplab_kv_add(kv, &n, "groups", groups, true);
-	hplab_kv_add(kv, &n, "added", loaded ? hplab_size_string(ctx, added) : NULL, true);
-	hplab_kv_add(kv, &n, "online", loaded ? hplab_size_string(ctx, online) : NULL, true);
+	hplab_kv_add(kv, &n, "groups", groups, KV_NUMBER);
+	hplab_kv_add(kv, &n, "added", loaded ? hplab_size_string(ctx, added) : NULL, KV_NUMBER);
+	hplab_kv_add(kv, &n, "online", loaded ? hplab_size_string(ctx, online) : NULL, KV_NUMBER);
 	hplab_kv_add(kv, &n, "vmemmap_self_hosted",
-		     loaded ? hplab_size_string(ctx, vmemmap) : NULL, true);
+		     loaded ? hplab_size_string(ctx, vmemmap) : NULL, KV_NUMBER);
 
-	/* Every setting that will surprise the user. */
+	/* Every setting that will surprise the user, "; " between two. */
 	warnings = calloc(1, 1024);
-	if (!hplab_debugfs_mounted(ctx))
-		w += snprintf(warnings + w, 1024 - w, "debugfs is not mounted (mount -t debugfs none /sys/kernel/debug); ");
-	else if (!loaded)
-		w += snprintf(warnings + w, 1024 - w, "hotplug_lab is not loaded (modprobe hotplug_lab); ");
+	if (!warnings)
+		return HPLAB_EXIT_REJECTED;
+	/* A bad block size has its own warning below. */
+	problem = load_err != -EPROTO ? hplab_access_problem(ctx, -load_err) :
+		  block_size ? strdup("the module's debugfs files do not parse (see above)") : NULL;
+	if (problem)
+		hplab_append(warnings, 1024, &w, "%s; ", problem);
+	free(problem);
 	lockdown = hplab_lockdown_mode(ctx);
-	if (lockdown && strcmp(lockdown, "none"))
-		w += snprintf(warnings + w, 1024 - w, "the kernel is locked down (%s): debugfs refuses every write (hplab doctor); ",
+	if (lockdown && strcmp(lockdown, "none") && hplab_access(ctx, -load_err) != HPLAB_ACCESS_LOCKED_DOWN)
+		hplab_append(warnings, 1024, &w, "the kernel is locked down (%s): debugfs refuses every write (hplab doctor); ",
 			      lockdown);
 	free(lockdown);
+	if (!block_size)
+		hplab_append(warnings, 1024, &w, "%s/block_size_bytes cannot be read or is not a power of two; ",
+			      _PATH_SYS_MEMORY);
 	if (!param || param[0] == 'N')
-		w += snprintf(warnings + w, 1024 - w, "memmap_on_memory is off: boot with memory_hotplug.memmap_on_memory=1; ");
-	if (!hplab_has_reserved_range(ctx))
-		w += snprintf(warnings + w, 1024 - w, "no reserved range in /proc/iomem: boot with memmap=<size>$<start> (hplab doctor); ");
+		hplab_append(warnings, 1024, &w, "memmap_on_memory is off: boot with memory_hotplug.memmap_on_memory=1; ");
+	reserved = hplab_has_reserved_range(ctx);
+	if (reserved == -EACCES)
+		hplab_append(warnings, 1024, &w, "%s shows no addresses to a user who is not root; ",
+			      _PATH_PROC_IOMEM);
+	else if (!reserved)
+		hplab_append(warnings, 1024, &w, "no reserved range in /proc/iomem: boot with memmap=<size>$<start> (hplab doctor); ");
 	else if (loaded && !view.has_region)
-		w += snprintf(warnings + w, 1024 - w, "no region is claimed: hplab region candidates; ");
-	if (!*ctx->sysroot && geteuid() != 0)
-		w += snprintf(warnings + w, 1024 - w, "not root: the debugfs files are root-only; ");
+		hplab_append(warnings, 1024, &w, "no region is claimed: hplab region candidates; ");
 	if (w >= 2)
 		warnings[w - 2] = '\0';
-	hplab_kv_add(kv, &n, "warnings", w ? warnings : strdup("none"), false);
-	if (!w)
-		free(warnings);
+	hplab_kv_add(kv, &n, "warnings", warnings, KV_LIST);
 
 	hplab_kv_print(ctx, "status", kv, n);
 	for (i = 0; i < n; i++)
@@ -227,7 +267,9 @@ static void hplab_doctor_report(struct hplab_doctor *doc, const char *check,
 {
 	static const char *const names[] = { "ok", "warn", "fail" };
 
-	hplab_table_add(doc->table, check, names[verdict], detail);
+	const char *cells[] = { check, names[verdict], detail };
+
+	hplab_table_add_cells(doc->table, cells);
 	doc->failed |= verdict == HPLAB_FAIL;
 }
 
@@ -243,7 +285,9 @@ static void hplab_doctor_reserved(struct hplab_doctor *doc, uint64_t block_size)
 		hplab_doctor_report(doc, "reserved range", HPLAB_FAIL,
 				    ret == -ENODATA ?
 				    "no firmware memory map (/sys/firmware/memmap) to tell RAM from MMIO" :
-				    "cannot read /proc/iomem");
+				    ret == -EACCES ?
+				    "/proc/iomem shows every address as 0 to a user who is not root (run as root)" :
+				    "cannot read /proc/iomem, or no valid block size");
 		return;
 	}
 	if (!nr) {
@@ -281,6 +325,27 @@ static bool hplab_rule_onlines_memory(const char *text)
 	return false;
 }
 
+/*
+ * A rule in /etc/udev/rules.d overrides the one of the same name in
+ * /lib/udev/rules.d: an empty file or a link to /dev/null there masks it.
+ */
+static bool hplab_udev_overridden(const struct hplab_ctx *ctx, const char *dir,
+				  const char *rule)
+{
+	const char *name = strrchr(rule, '/');
+	char *path;
+	bool overridden;
+
+	if (strcmp(dir, _PATH_UDEV_RULES) || !name)
+		return false;
+	if (asprintf(&path, "%s%s", _PATH_UDEV_RULES_ETC, name) < 0)
+		return false;
+	overridden = hplab_exists(ctx, path);
+	free(path);
+	return overridden;
+}
+
+/* The active rules only: the /etc one of two of the same name. */
 static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 				      size_t len)
 {
@@ -288,7 +353,7 @@ static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 	bool found = false;
 	size_t i, j;
 
-	for (i = 0; i < 2 && !found; i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs) && !found; i++) {
 		char *pattern = hplab_path(ctx, "%s/*.rules", dirs[i]);
 		size_t root = strlen(ctx->sysroot);
 		glob_t rules;
@@ -300,10 +365,14 @@ static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 		free(pattern);
 		for (j = 0; j < rules.gl_pathc && !found; j++) {
 			/* Read it as a path on the box, not below --sysroot. */
-			char *text = hplab_read(ctx, rules.gl_pathv[j] + root);
+			const char *rule = rules.gl_pathv[j] + root;
+			char *text;
 
+			if (hplab_udev_overridden(ctx, dirs[i], rule))
+				continue;
+			text = hplab_read(ctx, rule);
 			if (text && hplab_rule_onlines_memory(text)) {
-				snprintf(which, len, "%s", rules.gl_pathv[j] + root);
+				snprintf(which, len, "%s", rule);
 				found = true;
 			}
 			free(text);
@@ -314,22 +383,53 @@ static bool hplab_udev_onlines_memory(const struct hplab_ctx *ctx, char *which,
 }
 
 static const struct hplab_column doctor_columns[] = {
-	{ "CHECK", "what was checked", false },
-	{ "RESULT", "ok, warn or fail", false },
-	{ "DETAIL", "what was found, and what to do", false },
+	{ "CHECK", "what was checked" },
+	{ "RESULT", "ok, warn or fail" },
+	{ "DETAIL", "what was found, and what to do" },
 };
+
+static const struct hplab_table_def doctor_table = HPLAB_TABLE("checks", doctor_columns);
+
+/* The checks, and in JSON the kernel command line to add (or null). */
+static void hplab_doctor_print(struct hplab_doctor *doc)
+{
+	char *json = NULL;
+	size_t len;
+
+	if (!doc->ctx->json) {
+		hplab_table_print(doc->table);
+		if (doc->fixes[0])
+			printf("\nAdd to the kernel command line:%s\n(in /etc/default/grub write each $ as \\\\\\$, then update-grub and reboot)\n",
+			       doc->fixes);
+		return;
+	}
+	/* libsmartcols prints one key: add this one before the last "}". */
+	if (scols_print_table_to_string(doc->table, &json) || !json ||
+	    !(len = strlen(json)) || !strrchr(json, '}')) {
+		free(json);
+		scols_unref_table(doc->table);
+		return;
+	}
+	len = strrchr(json, '}') - json;
+	while (len && json[len - 1] == '\n')
+		len--;
+	printf("%.*s,\n   \"kernel_command_line\": ", (int)len, json);
+	hplab_json_string(doc->fixes[0] ? doc->fixes + 1 : NULL);
+	puts("\n}");
+	free(json);
+	scols_unref_table(doc->table);
+}
 
 int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_doctor doc = { .ctx = ctx };
 	uint64_t block_size = hplab_block_size(ctx);
-	char *param, *policy, *lockdown, detail[256], buf[32];
+	char *param, *policy, *lockdown, *problem, detail[256], buf[32];
+	int ret;
 
-	if (hplab_wants_help(argv[0], argc, argv))
-		return HPLAB_EXIT_OK;
-	if (argc > 1)
-		return hplab_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
-	doc.table = hplab_table_new(ctx, "checks", doctor_columns, 3);
+	if (hplab_command_start(ctx, argc, argv, NULL, &ret))
+		return ret;
+	doc.table = hplab_table_new(ctx, &doctor_table);
 
 	if (!*ctx->sysroot)
 		hplab_doctor_report(&doc, "root", geteuid() ? HPLAB_FAIL : HPLAB_OK,
@@ -339,6 +439,9 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 		snprintf(detail, sizeof(detail), "%s per memory block",
 			 hplab_format_size(ctx, block_size, buf, sizeof(buf)));
 		hplab_doctor_report(&doc, "memory hotplug", HPLAB_OK, detail);
+	} else if (hplab_exists(ctx, _PATH_SYS_MEMORY "/block_size_bytes")) {
+		hplab_doctor_report(&doc, "memory hotplug", HPLAB_FAIL,
+				    _PATH_SYS_MEMORY "/block_size_bytes cannot be read or is not a power of two");
 	} else {
 		hplab_doctor_report(&doc, "memory hotplug", HPLAB_FAIL,
 				    "no /sys/devices/system/memory: kernel without CONFIG_MEMORY_HOTPLUG");
@@ -398,13 +501,11 @@ int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)
 	}
 	free(lockdown);
 
-	hplab_doctor_report(&doc, "hotplug_lab", hplab_module_loaded(ctx) ? HPLAB_OK : HPLAB_WARN,
-			    hplab_module_loaded(ctx) ? "loaded" :
-			    "not loaded: modprobe hotplug_lab (or insmod hotplug_lab.ko)");
+	problem = hplab_access_problem(ctx, 0);
+	hplab_doctor_report(&doc, "hotplug_lab", problem ? HPLAB_WARN : HPLAB_OK,
+			    problem ? problem : "loaded");
+	free(problem);
 
-	hplab_table_print(doc.table);
-	if (doc.fixes[0] && !ctx->json)
-		printf("\nAdd to the kernel command line:%s\n(in /etc/default/grub write each $ as \\\\\\$, then update-grub and reboot)\n",
-		       doc.fixes);
+	hplab_doctor_print(&doc);
 	return doc.failed ? HPLAB_EXIT_REJECTED : HPLAB_EXIT_OK;
 }

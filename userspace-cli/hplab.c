@@ -3,6 +3,7 @@
  * hplab: the command table, global options and help.
  */
 #define _GNU_SOURCE
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ struct hplab_command {
 	const char *synopsis;
 	const char *summary;
 	const char *description;
+	const char *options;		/* its own options, or NULL */
+	const struct hplab_table_def *table;	/* takes -o, -n, -r */
 };
 
 static const struct hplab_command commands[] = {
@@ -27,7 +30,8 @@ static const struct hplab_command commands[] = {
 	  "add may span several blocks (Linux 6.8+), auto_online_blocks and\n"
 	  "online_policy, the claimed region, the number of groups, the memory\n"
 	  "added and online, and how much memmap the added memory hosts itself.\n"
-	  "The last line warns about every setting that will surprise you.\n" },
+	  "The last line warns about every setting that will surprise you\n"
+	  "(with --json, \"warnings\" is an array of sentences).\n" },
 	{ "doctor", cmd_doctor, "doctor",
 	  "check that this box is ready for memory hotplug",
 	  "Checks for a block-aligned Reserved range in /proc/iomem (from\n"
@@ -35,8 +39,9 @@ static const struct hplab_command commands[] = {
 	  "memory_hotplug.memmap_on_memory, the default online policy (Debian's\n"
 	  "6.12 kernel onlines hot-added memory itself), udev rules that online\n"
 	  "memory, debugfs and the module. Prints the kernel command line to add\n"
-	  "when something is missing. Exits 1 when a check fails.\n" },
-	{ "region", cmd_region, "region claim <start> <size> [--force] | release | candidates",
+	  "when something is missing (with --json, \"kernel_command_line\", null\n"
+	  "when nothing is missing). Exits 1 when a check fails.\n" },
+	{ "region", cmd_region, "region claim <start> <size> [--force] | release | candidates [options]",
 	  "claim or release the range memory is added into",
 	  "claim: claim a block-aligned range of RAM set aside with memmap=:\n"
 	  "Reserved in /proc/iomem and RAM in the firmware's memory map\n"
@@ -44,14 +49,19 @@ static const struct hplab_command commands[] = {
 	  "region'. --force skips the firmware map: a Reserved range that is\n"
 	  "not RAM may be MMIO, and adding it as RAM can crash the box.\n"
 	  "release: give it back (refused while memory is added).\n"
-	  "candidates: the ranges a claim may take, in whole blocks.\n" },
+	  "candidates: the ranges a claim may take, in whole blocks.\n",
+	  "      --force         claim: do not check the firmware's memory map\n",
+	  &hplab_candidates_table },
 	{ "group", cmd_group,
-	  "group create static <max> [--node N] | create dynamic <unit> [--node N] | delete <id> | list",
+	  "group create static <max> [--node N] | create dynamic <unit> [--node N] | delete <id> | list [options]",
 	  "create, delete and list memory groups",
 	  "A static group is like a DIMM: memory is added up to <max> and removed\n"
 	  "as a whole. A dynamic group is like virtio-mem: memory is added and\n"
 	  "removed in units of <unit> (a power of two), aligned to the unit.\n"
-	  "create prints the new group's id. delete refuses a group with memory.\n" },
+	  "create prints the new group's id (the groups file's last row: the\n"
+	  "module does not report it). delete refuses a group with memory.\n",
+	  "      --node N        create: the group's NUMA node\n",
+	  &hplab_groups_table },
 	{ "add", cmd_add,
 	  "add <group> <start> <size> [--memmap-on-memory] [--online=offline|online|kernel|movable]",
 	  "hot-add memory to a group",
@@ -59,43 +69,54 @@ static const struct hplab_command commands[] = {
 	  "the memmap inside the added memory (MHP_MEMMAP_ON_MEMORY). --online\n"
 	  "then writes each new block's state file: offline, online (the kernel\n"
 	  "picks the zone), kernel (online_kernel) or movable (online_movable).\n"
-	  "Without --online the kernel's auto_online_blocks policy decides.\n" },
+	  "Without --online the kernel's auto_online_blocks policy decides.\n"
+	  "Memory added but not onlined as asked is a partial success (exit 64).\n",
+	  "  -m, --memmap-on-memory   place the memmap in the added memory\n"
+	  "  -o, --online=HOW         then offline, online, kernel or movable\n" },
 	{ "remove", cmd_remove, "remove <group> <start> <size> | remove <group> --all",
 	  "offline and remove memory of a group",
 	  "Static groups are removed as a whole (--all), dynamic groups in whole\n"
 	  "units. A remove is all-or-nothing: if a block cannot be offlined,\n"
-	  "everything stays added and online as before.\n" },
+	  "everything stays added and online as before.\n",
+	  "  -a, --all           remove all of a group's memory\n" },
 	{ "online", cmd_online, "online <start> <size> [--zone=kernel|movable]",
 	  "online blocks of hotplug_lab memory",
 	  "Writes online, online_kernel or online_movable to the state file of\n"
-	  "every block in the range; only blocks hotplug_lab added.\n" },
+	  "every block in the range; only blocks hotplug_lab added. A block\n"
+	  "online in another zone than --zone asks is offlined and onlined in\n"
+	  "that zone; without --zone any zone will do.\n",
+	  "  -z, --zone=ZONE     kernel (online_kernel) or movable (online_movable)\n" },
 	{ "offline", cmd_online, "offline <start> <size>",
 	  "offline blocks of hotplug_lab memory",
 	  "Writes offline to the state file of every block in the range; only\n"
 	  "blocks hotplug_lab added.\n" },
-	{ "blocks", cmd_blocks, "blocks",
+	{ "blocks", cmd_blocks, "blocks [options]",
 	  "the memory blocks hotplug_lab added, like lsmem",
 	  "One line per memory block hotplug_lab added, with what the kernel says\n"
 	  "of it (state, zone, node) and what the module says (group, the add it\n"
-	  "belongs to, memmap pages it hosts).\n" },
-	{ "map", cmd_map, "map",
+	  "belongs to, memmap pages it hosts).\n", NULL, &hplab_blocks_table },
+	{ "map", cmd_map, "map [options]",
 	  "a picture of the claimed region, one cell per block",
 	  "Draws the region, one character per memory block: not added, offline,\n"
 	  "online in a kernel zone, online movable; upper case where the block\n"
-	  "hosts its own memmap. Colors on a terminal unless NO_COLOR is set.\n" },
-	{ "events", cmd_events, "events",
+	  "hosts its own memmap. Colors on a terminal unless NO_COLOR is set.\n"
+	  "With --json, one row per block; the table options apply to it.\n",
+	  NULL, &hplab_map_table },
+	{ "events", cmd_events, "events [options]",
 	  "the module's event log, with the reason of every rejection",
 	  "The last 256 writes to the module's files: what was written, the\n"
-	  "result and, for a rejection, the reason.\n" },
+	  "result and, for a rejection, the reason.\n", NULL, &hplab_events_table },
 	{ "granularity", cmd_granularity,
-	  "granularity [<group> <bytes>|default] [--check=module|kernel]",
+	  "granularity [options] [<group> <bytes>|default] [--check=module|kernel]",
 	  "show or set add granularity and who judges removes",
 	  "Without arguments: the kernel's limits and, per group, the bytes per\n"
 	  "add_memory_driver_managed() call and the remove rule. <group> <bytes>\n"
 	  "sets a group's add granularity. --check=kernel lets the kernel judge\n"
 	  "removes instead of the module's rules (Linux 6.1 to 6.7 then refuse\n"
 	  "memmap-on-memory memory in another granularity than it was added);\n"
-	  "--check=module is the default.\n" },
+	  "--check=module is the default. With --json ADD and ADD_MEMMAP are\n"
+	  "integers (bytes), or the strings \"request\" and \"unsupported\".\n",
+	  "  -c, --check=WHO     module or kernel\n", &hplab_granularity_table },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -127,15 +148,27 @@ static void hplab_usage(FILE *out)
 	      "  -h, --help          this help; 'hplab help <command>' for a command\n"
 	      "  -V, --version       print the version\n\n"
 	      "Sizes and addresses: decimal or 0x-hex, optional K, M, G or T suffix.\n"
+	      "Environment: HPLAB_SYSROOT as --sysroot; NO_COLOR: no colors in map.\n\n"
 	      "Exit status: 0 success, 1 rejected by the kernel or the module,\n"
-	      "2 usage error, 64 partial success (some blocks changed, some not).\n", out);
+	      "2 usage error (chmem(8) exits 1 for it), 64 partial success (some\n"
+	      "blocks changed, some not; as chmem(8)).\n", out);
 }
 
 static void hplab_command_help(const struct hplab_command *cmd)
 {
 	printf("Usage: hplab %s\n\n%s\n\n%s", cmd->synopsis, cmd->summary,
 	       cmd->description);
+	if (cmd->options || cmd->table)
+		printf("\nOptions:\n%s%s", cmd->options ? cmd->options : "",
+		       cmd->table ? "  -o, --output LIST   the columns to print; +LIST: the default and those\n"
+				    "  -n, --noheadings    no header line\n"
+				    "  -r, --raw           columns separated by one space, not aligned\n"
+				    "      --list-columns  list the columns\n" : "");
 	printf("\nOptions -J/--json, -b/--bytes and --sysroot apply as for every command.\n");
+	if (cmd->table) {
+		putchar('\n');
+		hplab_columns_help(cmd->table);
+	}
 }
 
 bool hplab_wants_help(const char *command, int argc, char **argv)
@@ -149,6 +182,96 @@ bool hplab_wants_help(const char *command, int argc, char **argv)
 			hplab_command_help(hplab_find(command));
 			return true;
 		}
+	}
+	return false;
+}
+
+enum { HPLAB_OPT_LIST_COLUMNS = 0x100 };
+
+/*
+ * getopt_long() for a command: its own options, and with TABLE the table
+ * options too, which it handles. Returns an option of the command's, -1
+ * at the end, or 0 when the command is to return *RET (--list-columns,
+ * or a bad option after one line that names it).
+ */
+int hplab_getopt(struct hplab_ctx *ctx, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts,
+		 const struct hplab_table_def *table, int *ret)
+{
+	static const struct option table_longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "list-columns", no_argument, NULL, HPLAB_OPT_LIST_COLUMNS },
+	};
+	struct option all[16];
+	char shorts[32];
+	size_t n = 0, i;
+	int opt;
+
+	while (longopts && longopts[n].name && n < ARRAY_SIZE(all) - 5) {
+		all[n] = longopts[n];
+		n++;
+	}
+	for (i = 0; table && i < ARRAY_SIZE(table_longopts); i++)
+		all[n++] = table_longopts[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	snprintf(shorts, sizeof(shorts), ":%s%s", shortopts, table ? "o:nr" : "");
+	opterr = 0;
+	opt = getopt_long(argc, argv, shorts, all, NULL);
+	switch (opt) {
+	case '?':
+		if (optopt)
+			*ret = hplab_usage_error(argv[0], "unknown option '-%c'", optopt);
+		else
+			*ret = hplab_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		return 0;
+	case ':':
+		*ret = hplab_usage_error(argv[0], "option '%s' needs an argument",
+					 argv[optind - 1]);
+		return 0;
+	}
+	if (!table)
+		return opt;
+	switch (opt) {
+	case 'o':
+		*ret = hplab_table_output(argv[0], table, optarg);
+		if (*ret)
+			return 0;
+		ctx->output = optarg;
+		ctx->output_table = table;
+		return hplab_getopt(ctx, argc, argv, shortopts, longopts, table, ret);
+	case 'n':
+		ctx->noheadings = true;
+		return hplab_getopt(ctx, argc, argv, shortopts, longopts, table, ret);
+	case 'r':
+		ctx->raw = true;
+		return hplab_getopt(ctx, argc, argv, shortopts, longopts, table, ret);
+	case HPLAB_OPT_LIST_COLUMNS:
+		hplab_columns_help(table);
+		*ret = HPLAB_EXIT_OK;
+		return 0;
+	}
+	return opt;
+}
+
+/*
+ * The start of a command without options of its own (with TABLE: only
+ * the table options) and without arguments. Returns true when the command
+ * is to return *RET: after --help, or a bad option or argument.
+ */
+bool hplab_command_start(struct hplab_ctx *ctx, int argc, char **argv,
+			 const struct hplab_table_def *table, int *ret)
+{
+	*ret = HPLAB_EXIT_OK;
+	if (hplab_wants_help(argv[0], argc, argv))
+		return true;
+	optind = 0;
+	if (!hplab_getopt(ctx, argc, argv, "", NULL, table, ret))
+		return true;
+	if (optind < argc) {
+		*ret = hplab_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+		return true;
 	}
 	return false;
 }
@@ -185,14 +308,17 @@ static int hplab_global_options(struct hplab_ctx *ctx, int argc, char **argv,
 		} else if (!strncmp(arg, "--sysroot=", 10)) {
 			ctx->sysroot = arg + 10;
 		} else if (!strcmp(arg, "--sysroot")) {
-			if (++i == argc)
+			if (++i == argc) {
+				hplab_warn("option '--sysroot' needs an argument");
 				return -1;
+			}
 			ctx->sysroot = argv[i];
 		} else if (n == 1 && (!strcmp(arg, "-h") || !strcmp(arg, "--help"))) {
 			*help = true;
 		} else if (n == 1 && (!strcmp(arg, "-V") || !strcmp(arg, "--version"))) {
 			*version = true;
 		} else if (n == 1 && arg[0] == '-') {
+			hplab_warn("unknown option '%s'", arg);
 			return -1;
 		} else {
 			argv[n++] = argv[i];
@@ -212,7 +338,7 @@ int main(int argc, char **argv)
 		ctx.sysroot = "";
 	argc = hplab_global_options(&ctx, argc, argv, &help, &version);
 	if (argc < 0) {
-		hplab_usage(stderr);
+		fputs("Try 'hplab --help'.\n", stderr);
 		return HPLAB_EXIT_USAGE;
 	}
 	if (version) {
@@ -238,9 +364,10 @@ int main(int argc, char **argv)
 	}
 	cmd = hplab_find(argv[1]);
 	if (!cmd) {
-		fprintf(stderr, "hplab: no command '%s'\n\n", argv[1]);
-		hplab_usage(stderr);
+		hplab_warn("no command '%s'", argv[1]);
+		fputs("Try 'hplab --help'.\n", stderr);
 		return HPLAB_EXIT_USAGE;
 	}
+	ctx.command = cmd->name;
 	return cmd->run(&ctx, argc - 1, argv + 1);
 }

@@ -21,15 +21,18 @@
 #define _PATH_SYS_MEMORY	"/sys/devices/system/memory"
 #define _PATH_MHP_PARAMS	"/sys/module/memory_hotplug/parameters"
 #define _PATH_PROC_IOMEM	"/proc/iomem"
-#define _PATH_PROC_MEMINFO	"/proc/meminfo"
-#define _PATH_PROC_CMDLINE	"/proc/cmdline"
-#define _PATH_PROC_ZONEINFO	"/proc/zoneinfo"
+#define _PATH_PROC_MOUNTS	"/proc/mounts"
+#define _PATH_PROC_OSRELEASE	"/proc/sys/kernel/osrelease"
 #define _PATH_UDEV_RULES	"/lib/udev/rules.d"
 #define _PATH_UDEV_RULES_ETC	"/etc/udev/rules.d"
 #define _PATH_LOCKDOWN		"/sys/kernel/security/lockdown"
 #define _PATH_FIRMWARE_MEMMAP	"/sys/firmware/memmap"
 
-/* Exit codes, as chmem(8) has them. */
+/*
+ * Exit codes. 0, 1 and 64 mean what they mean for chmem(8); chmem exits 1
+ * on a usage error too, hplab exits 2 (as most tools do), so that a script
+ * can tell a typo from a rejection.
+ */
 enum {
 	HPLAB_EXIT_OK = 0,
 	HPLAB_EXIT_REJECTED = 1,	/* the kernel or the module said no */
@@ -43,6 +46,12 @@ struct hplab_ctx {
 	bool json;		/* --json */
 	bool bytes;		/* -b, --bytes: sizes in bytes */
 	bool color;		/* map: colors on a terminal without NO_COLOR */
+	const char *command;	/* the command's name, for messages */
+	/* the table options of the commands that print tables */
+	const char *output;	/* -o, --output: columns, or +columns */
+	const struct hplab_table_def *output_table;	/* the table -o is for */
+	bool noheadings;	/* -n, --noheadings */
+	bool raw;		/* -r, --raw */
 };
 
 /* One row of the module's groups file. */
@@ -63,7 +72,7 @@ struct hplab_range {
 	bool memmap_on;
 	unsigned long vmemmap_pages;
 	char state[16];
-	char blocks[256];
+	char *blocks;		/* one letter per block: '-', 'k' or 'm' */
 };
 
 struct hplab_view {
@@ -77,6 +86,7 @@ struct hplab_view {
 };
 
 /* util.c */
+struct option;
 char *hplab_path(const struct hplab_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *hplab_read(const struct hplab_ctx *ctx, const char *path);
@@ -90,24 +100,48 @@ const char *hplab_errno_name(int err);
 char *hplab_key_value(const char *text, const char *key);
 void hplab_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t hplab_block_size(const struct hplab_ctx *ctx);
+void hplab_json_string(const char *str);
 
 /* table.c: libsmartcols tables, the same for text and --json */
 struct libscols_table;
+enum hplab_column_type {
+	HPLAB_COL_STRING,
+	HPLAB_COL_NUMBER,	/* right-aligned; an integer in JSON */
+	HPLAB_COL_BOOLEAN,	/* "yes" or "no"; true or false in JSON */
+};
+
 struct hplab_column {
 	const char *name;
 	const char *help;	/* also printed by the command's --help */
-	bool number;		/* right-aligned; a raw integer in JSON */
+	enum hplab_column_type type;
+	bool extra;		/* not shown unless -o names it */
 };
 
+struct hplab_table_def {
+	const char *name;	/* the JSON key */
+	const struct hplab_column *columns;
+	size_t nr_columns;
+};
+
+#define HPLAB_TABLE(name, columns) { name, columns, ARRAY_SIZE(columns) }
+
+/*
+ * The tables of the commands that take the table options; a line's cells
+ * are always given in this order, whatever -o chose. A NULL cell is "-"
+ * in text and null in JSON.
+ */
+extern const struct hplab_table_def hplab_blocks_table, hplab_map_table,
+	hplab_events_table, hplab_candidates_table, hplab_groups_table,
+	hplab_granularity_table;
+
 struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
-				       const char *name,
-				       const struct hplab_column *columns,
-				       size_t nr_columns);
-void hplab_table_add(struct libscols_table *table, ...);
+				       const struct hplab_table_def *def);
 void hplab_table_add_cells(struct libscols_table *table,
 			   const char *const *cells);
 void hplab_table_print(struct libscols_table *table);
-void hplab_columns_help(const struct hplab_column *columns, size_t nr_columns);
+void hplab_columns_help(const struct hplab_table_def *def);
+int hplab_table_output(const char *command, const struct hplab_table_def *def,
+		       const char *list);
 
 /* iomem.c */
 struct hplab_range_pair {
@@ -119,10 +153,24 @@ struct hplab_candidate {
 	bool claimed;		/* hotplug_lab's region is inside */
 };
 
+/* -EACCES: /proc/iomem shows every address as 0 (not root) */
 int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 			      struct hplab_candidate **out, size_t *nr);
 
 /* module.c */
+enum hplab_access {
+	HPLAB_ACCESS_OK,
+	HPLAB_ACCESS_DENIED,		/* not root */
+	HPLAB_ACCESS_LOCKED_DOWN,	/* debugfs refuses writable files */
+	HPLAB_ACCESS_NO_DEBUGFS,	/* not mounted */
+	HPLAB_ACCESS_NOT_LOADED,
+};
+
+bool hplab_debugfs_mounted(const struct hplab_ctx *ctx);
+char *hplab_lockdown_mode(const struct hplab_ctx *ctx);
+enum hplab_access hplab_access(const struct hplab_ctx *ctx, int err);
+char *hplab_access_problem(const struct hplab_ctx *ctx, int err);
+int hplab_access_warn(const struct hplab_ctx *ctx, int err);
 bool hplab_module_loaded(const struct hplab_ctx *ctx);
 int hplab_view_load(const struct hplab_ctx *ctx, struct hplab_view *view);
 int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view);
@@ -130,6 +178,8 @@ void hplab_view_free(struct hplab_view *view);
 int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
+		       const char *attr);
+char *hplab_block_line(const struct hplab_ctx *ctx, unsigned long block,
 		       const char *attr);
 int hplab_block_node(const struct hplab_ctx *ctx, unsigned long block);
 
@@ -150,5 +200,10 @@ int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv);
 int hplab_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool hplab_wants_help(const char *command, int argc, char **argv);
+int hplab_getopt(struct hplab_ctx *ctx, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts,
+		 const struct hplab_table_def *table, int *ret);
+bool hplab_command_start(struct hplab_ctx *ctx, int argc, char **argv,
+			 const struct hplab_table_def *table, int *ret);
 
 #endif /* HPLAB_H */

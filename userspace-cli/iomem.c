@@ -4,6 +4,7 @@
  * claim.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +14,21 @@
 #include "hplab.h"
 
 #define HPLAB_FIRMWARE_MAX_GAP 64
+
+/* A whole file that is one hex number (0x optional), as the kernel prints it. */
+static bool hplab_read_hex(const struct hplab_ctx *ctx, const char *path, uint64_t *val)
+{
+	char *text = hplab_read(ctx, path), *end;
+	bool ok = false;
+
+	if (text && isxdigit((unsigned char)text[0])) {
+		errno = 0;
+		*val = strtoull(text, &end, 16);
+		ok = !errno && (!*end || !strcmp(end, "\n"));
+	}
+	free(text);
+	return ok;
+}
 
 /*
  * The "System RAM" entries of the firmware's memory map, as the firmware
@@ -29,7 +45,8 @@ static long hplab_firmware_ram(const struct hplab_ctx *ctx, struct hplab_range_p
 	*out = NULL;
 	/* Numbers of removed entries stay unused: stop after a long gap. */
 	for (n = 0; missing < HPLAB_FIRMWARE_MAX_GAP; n++) {
-		char path[64], *type, *start, *end;
+		char path[64], *type;
+		uint64_t start, end;
 		bool is_ram;
 
 		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/type", n);
@@ -43,19 +60,23 @@ static long hplab_firmware_ram(const struct hplab_ctx *ctx, struct hplab_range_p
 		if (!is_ram)
 			continue;
 		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/start", n);
-		start = hplab_read(ctx, path);
+		if (!hplab_read_hex(ctx, path, &start))
+			goto bad;
 		snprintf(path, sizeof(path), _PATH_FIRMWARE_MEMMAP "/%u/end", n);
-		end = hplab_read(ctx, path);
-		grown = start && end ? realloc(ram, (count + 1) * sizeof(*ram)) : NULL;
-		if (grown) {
-			ram = grown;
-			if (sscanf(start, "%" SCNx64, &ram[count].start) == 1 &&
-			    sscanf(end, "%" SCNx64, &ram[count].end) == 1 &&
-			    ram[count].start <= ram[count].end)
-				count++;
-		}
-		free(start);
-		free(end);
+		if (!hplab_read_hex(ctx, path, &end) || end < start)
+			goto bad;
+		grown = realloc(ram, (count + 1) * sizeof(*ram));
+		if (!grown)
+			break;
+		ram = grown;
+		ram[count].start = start;
+		ram[count].end = end;
+		count++;
+		continue;
+bad:
+		/* Not RAM we can be sure of: left out, with a word why. */
+		hplab_warn("%s/%u: start and end are not a range of hex addresses, left out",
+			   _PATH_FIRMWARE_MEMMAP, n);
 	}
 	if (!found) {
 		free(ram);
@@ -99,7 +120,7 @@ int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 	struct hplab_candidate *list = NULL;
 	struct hplab_range_pair *ram;
 	uint64_t start, end;
-	size_t count = 0, first;
+	size_t count = 0, first, entries = 0, zeros = 0;
 	long nr_ram, i;
 	int name;
 
@@ -118,10 +139,14 @@ int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 	}
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		/* "<start>-<end> : <name>", indented by two per level */
 		name = 0;
-		if (sscanf(line, " %" SCNx64 "-%" SCNx64 " : %n", &start, &end,
-			   &name) != 2 || !name)
+		if (sscanf(line, " %" SCNx64 "-%" SCNx64 "%n", &start, &end, &name) != 2 ||
+		    strncmp(line + name, " : ", 3) || end < start)
 			continue;
+		name += 3;
+		entries++;
+		zeros += !start && !end;
 		if (line[0] == ' ' && strstr(line + name, "hotplug_lab region"))
 			for (first = 0; first < count; first++)
 				if (start >= list[first].start && end <= list[first].end)
@@ -138,6 +163,11 @@ int hplab_reserved_candidates(const struct hplab_ctx *ctx, uint64_t block_size,
 	}
 	free(ram);
 	free(text);
+	/* To a user who is not root the kernel shows every address as 0. */
+	if (entries > 1 && zeros == entries) {
+		free(list);
+		return -EACCES;
+	}
 	*out = list;
 	*nr = count;
 	return 0;

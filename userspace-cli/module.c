@@ -5,19 +5,127 @@
  * person can act on.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hplab.h"
 
+/* debugfs is mounted where the module's files live (/proc/mounts says). */
+bool hplab_debugfs_mounted(const struct hplab_ctx *ctx)
+{
+	char *mounts = hplab_read(ctx, _PATH_PROC_MOUNTS);
+	bool mounted = mounts && strstr(mounts, " " _PATH_DEBUGFS " debugfs ");
+
+	free(mounts);
+	return mounted;
+}
+
+/*
+ * The kernel's lockdown mode, the bracketed word of "[none] integrity
+ * confidentiality"; NULL without the lockdown LSM or securityfs.
+ */
+char *hplab_lockdown_mode(const struct hplab_ctx *ctx)
+{
+	char *text = hplab_read(ctx, _PATH_LOCKDOWN);
+	char *open = text ? strchr(text, '[') : NULL;
+	char *close = open ? strchr(open, ']') : NULL;
+	char *mode = close ? strndup(open + 1, close - open - 1) : NULL;
+
+	free(text);
+	return mode;
+}
+
+static bool hplab_locked_down(const struct hplab_ctx *ctx)
+{
+	char *mode = hplab_lockdown_mode(ctx);
+	bool locked = mode && strcmp(mode, "none");
+
+	free(mode);
+	return locked;
+}
+
+/*
+ * Why the module's files cannot be used: ERR is the errno of a failed
+ * open of one of them, or 0 to try the info file here. The one place that
+ * tells "not root" from "not mounted" from "not loaded".
+ */
+enum hplab_access hplab_access(const struct hplab_ctx *ctx, int err)
+{
+	if (!err) {
+		char *path = hplab_path(ctx, _PATH_HPLAB "/info");
+
+		if (!access(path, R_OK))
+			err = 0;
+		else
+			err = errno ? errno : ENOENT;
+		free(path);
+		if (!err)
+			return HPLAB_ACCESS_OK;
+	}
+	/* Lockdown refuses writable files to root too, with EPERM. */
+	if (err == EPERM && hplab_locked_down(ctx))
+		return HPLAB_ACCESS_LOCKED_DOWN;
+	if (err == EACCES || err == EPERM)
+		return HPLAB_ACCESS_DENIED;
+	if (!hplab_debugfs_mounted(ctx))
+		return HPLAB_ACCESS_NO_DEBUGFS;
+	return HPLAB_ACCESS_NOT_LOADED;
+}
+
+/* hplab_access() as a sentence, or NULL when the files can be used. */
+char *hplab_access_problem(const struct hplab_ctx *ctx, int err)
+{
+	char *mode, *text = NULL;
+
+	switch (hplab_access(ctx, err)) {
+	case HPLAB_ACCESS_OK:
+		return NULL;
+	case HPLAB_ACCESS_DENIED:
+		return strdup("permission denied: the debugfs files are root-only (run as root)");
+	case HPLAB_ACCESS_LOCKED_DOWN:
+		mode = hplab_lockdown_mode(ctx);
+		if (asprintf(&text, "the kernel is locked down (%s): debugfs refuses the module's writable files and every write (hplab doctor)",
+			     mode) < 0)
+			text = NULL;
+		free(mode);
+		return text;
+	case HPLAB_ACCESS_NO_DEBUGFS:
+		return strdup("debugfs is not mounted (mount -t debugfs none " _PATH_DEBUGFS ")");
+	case HPLAB_ACCESS_NOT_LOADED:
+		break;
+	}
+	return strdup("hotplug_lab is not loaded (modprobe hotplug_lab)");
+}
+
+/* Say hplab_access_problem(); returns the exit code. */
+int hplab_access_warn(const struct hplab_ctx *ctx, int err)
+{
+	char *problem = hplab_access_problem(ctx, err ? err : ENOENT);
+
+	hplab_warn("%s", problem ? problem : "the module's files cannot be read");
+	free(problem);
+	return HPLAB_EXIT_REJECTED;
+}
+
 bool hplab_module_loaded(const struct hplab_ctx *ctx)
 {
-	return hplab_exists(ctx, _PATH_HPLAB "/info");
+	return hplab_access(ctx, 0) == HPLAB_ACCESS_OK;
+}
+
+/* A line of a module file that does not say what the API says. */
+static int hplab_bad_line(const char *file, unsigned int nr, const char *line,
+			  const char *why)
+{
+	hplab_warn("%s/%s, line %u: %s: '%s'", _PATH_HPLAB, file, nr, why, line);
+	return -EPROTO;
 }
 
 /* Skip the header line of a table file. */
@@ -31,87 +139,137 @@ static char *hplab_table_rows(char *text)
 static int hplab_parse_groups(char *text, struct hplab_view *view)
 {
 	char *line, *save = NULL;
+	unsigned int nr = 1;
 
 	for (line = strtok_r(hplab_table_rows(text), "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct hplab_group *g, *grown;
+		int end = 0;
 
+		nr++;
 		grown = realloc(view->groups,
 				(view->nr_groups + 1) * sizeof(*view->groups));
 		if (!grown)
 			return -ENOMEM;
 		view->groups = grown;
 		g = &view->groups[view->nr_groups];
-		if (sscanf(line, "%d %15s %d %" SCNx64 " %" SCNx64, &g->id,
-			   g->type, &g->node, &g->size, &g->added) != 5)
-			return -EPROTO;
+		if (sscanf(line, "%d %15s %d %" SCNx64 " %" SCNx64 "%n", &g->id,
+			   g->type, &g->node, &g->size, &g->added, &end) != 5 ||
+		    line[end] || g->id < 0)
+			return hplab_bad_line("groups", nr, line,
+					      "not <id> <type> <node> <size> <added>");
 		view->nr_groups++;
 	}
+	return 0;
+}
+
+/* One row of ranges, checked against itself and the block size. */
+static int hplab_parse_range(char *line, unsigned int nr, uint64_t block_size,
+			     struct hplab_range *r)
+{
+	char memmap[8];
+	int end = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (sscanf(line, "%d %" SCNx64 " %" SCNx64 " %" SCNx64
+		   " %7s %lu %15s %ms%n", &r->group, &r->start,
+		   &r->end, &r->size, memmap, &r->vmemmap_pages,
+		   r->state, &r->blocks, &end) != 8 || line[end] ||
+	    (strcmp(memmap, "on") && strcmp(memmap, "off")))
+		return hplab_bad_line("ranges", nr, line,
+				      "not <group> <start> <end> <size> <memmap> <vmemmap_pages> <state> <blocks>");
+	r->memmap_on = !strcmp(memmap, "on");
+	if (!r->size || r->end < r->start || r->size != r->end - r->start + 1)
+		return hplab_bad_line("ranges", nr, line, "size is not end - start + 1");
+	if (r->start % block_size || r->size % block_size)
+		return hplab_bad_line("ranges", nr, line, "not in whole memory blocks");
+	if (r->blocks[strspn(r->blocks, "-km")])
+		return hplab_bad_line("ranges", nr, line,
+				      "a block's letter is not -, k or m");
+	if (strlen(r->blocks) != r->size / block_size)
+		return hplab_bad_line("ranges", nr, line,
+				      "not one letter per memory block");
 	return 0;
 }
 
 static int hplab_parse_ranges(char *text, struct hplab_view *view)
 {
 	char *line, *save = NULL;
-	char memmap[8];
+	unsigned int nr = 1;
 
 	for (line = strtok_r(hplab_table_rows(text), "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		struct hplab_range *r, *grown;
+		struct hplab_range *grown;
+		int ret;
 
 		grown = realloc(view->ranges,
 				(view->nr_ranges + 1) * sizeof(*view->ranges));
 		if (!grown)
 			return -ENOMEM;
 		view->ranges = grown;
-		r = &view->ranges[view->nr_ranges];
-		if (sscanf(line, "%d %" SCNx64 " %" SCNx64 " %" SCNx64
-			   " %7s %lu %15s %255s", &r->group, &r->start,
-			   &r->end, &r->size, memmap, &r->vmemmap_pages,
-			   r->state, r->blocks) != 8 ||
-		    r->end < r->start || !view->block_size ||
-		    strlen(r->blocks) != (r->end - r->start + 1) / view->block_size)
-			return -EPROTO;
-		r->memmap_on = !strcmp(memmap, "on");
-		view->nr_ranges++;
+		/* Counted even when it fails, so that its letters are freed. */
+		ret = hplab_parse_range(line, ++nr, view->block_size,
+					&view->ranges[view->nr_ranges++]);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
+/* "none" or "<start>-<end> <size>", in whole blocks. */
+static int hplab_parse_region(char *text, struct hplab_view *view)
+{
+	uint64_t size;
+	int end = 0;
+
+	text[strcspn(text, "\n")] = '\0';
+	if (!strcmp(text, "none"))
+		return 0;
+	if (sscanf(text, "%" SCNx64 "-%" SCNx64 " %" SCNx64 "%n", &view->region_start,
+		   &view->region_end, &size, &end) != 3 || text[end] ||
+	    view->region_end < view->region_start ||
+	    size != view->region_end - view->region_start + 1 || !size ||
+	    view->region_start % view->block_size || size % view->block_size)
+		return hplab_bad_line("region", 1, text,
+				      "not none or <start>-<end> <size> in whole memory blocks");
+	view->has_region = true;
+	return 0;
+}
+
 /*
- * Everything the module shows, in one go. Returns 0, -ENOENT when the
- * module is not loaded, or -EPROTO when a file does not parse.
+ * Everything the module shows, in one go. Returns 0, a negative errno
+ * when a file cannot be read (hplab_access_warn() says why), or -EPROTO
+ * after a message when a file does not parse.
  */
 int hplab_view_load(const struct hplab_ctx *ctx, struct hplab_view *view)
 {
 	char *region, *groups = NULL, *ranges = NULL;
-	int ret = -EPROTO;
+	int ret;
 
 	memset(view, 0, sizeof(*view));
-	view->block_size = hplab_block_size(ctx);
 	region = hplab_read(ctx, _PATH_HPLAB "/region");
 	if (!region)
-		return -ENOENT;
+		return errno ? -errno : -EIO;
 	groups = hplab_read(ctx, _PATH_HPLAB "/groups");
-	ranges = hplab_read(ctx, _PATH_HPLAB "/ranges");
-	if (!groups || !ranges)
-		goto out;
-	if (strncmp(region, "none", 4)) {
-		if (sscanf(region, "%" SCNx64 "-%" SCNx64, &view->region_start,
-			   &view->region_end) != 2)
-			goto out;
-		view->has_region = true;
+	ranges = groups ? hplab_read(ctx, _PATH_HPLAB "/ranges") : NULL;
+	ret = ranges ? 0 : errno ? -errno : -EIO;
+	view->block_size = hplab_block_size(ctx);
+	if (!ret && !view->block_size) {
+		hplab_warn("%s/block_size_bytes: cannot be read, or is not a power of two",
+			   _PATH_SYS_MEMORY);
+		ret = -EPROTO;
 	}
-	ret = hplab_parse_groups(groups, view);
+	if (!ret)
+		ret = hplab_parse_region(region, view);
+	if (!ret)
+		ret = hplab_parse_groups(groups, view);
 	if (!ret)
 		ret = hplab_parse_ranges(ranges, view);
-out:
-	if (ret == -EPROTO)
-		hplab_warn("the module's debugfs files do not parse: is %s hotplug_lab's?",
-			   _PATH_HPLAB);
 	free(region);
 	free(groups);
 	free(ranges);
+	if (ret)
+		hplab_view_free(view);
 	return ret;
 }
 
@@ -120,17 +278,20 @@ int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view
 {
 	int ret = hplab_view_load(ctx, view);
 
-	if (ret == -ENOENT)
-		hplab_warn("hotplug_lab is not loaded, or debugfs is not mounted (hplab doctor)");
-	if (ret)
-		hplab_view_free(view);
+	if (ret && ret != -EPROTO)
+		hplab_access_warn(ctx, -ret);
 	return ret ? HPLAB_EXIT_REJECTED : HPLAB_EXIT_OK;
 }
 
 void hplab_view_free(struct hplab_view *view)
 {
+	size_t i;
+
+	for (i = 0; i < view->nr_ranges; i++)
+		free(view->ranges[i].blocks);
 	free(view->groups);
 	free(view->ranges);
+	memset(view, 0, sizeof(*view));
 }
 
 /* What a person can do about a rejection, from the errno and the reason. */
@@ -160,17 +321,46 @@ static const char *hplab_hint(const char *file, int err, const char *reason)
 }
 
 /*
+ * The reason of the verdict a module file gives back after a write
+ * through the same open file: "<seq> <file> [<args>] <ERRNO>: <reason>".
+ * NULL when what it gives is not that, for FILE (an older module, or a
+ * write the module did not log): never another writer's event.
+ */
+static char *hplab_read_verdict(int fd, const char *file)
+{
+	char buf[4096], *p = buf, *reason;
+	size_t len = strlen(file);
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p++ != ' ' || strncmp(p, file, len) || strncmp(p + len, " [", 2))
+		return NULL;
+	reason = strrchr(p, ']');
+	if (!reason || !(reason = strstr(reason, ": ")) || !reason[2])
+		return NULL;
+	return strdup(reason + 2);
+}
+
+/*
  * Write one request to a debugfs file. On rejection print what was asked,
- * the errno, the module's reason (the last event) and a hint.
- * Returns 0 or the errno.
+ * the errno, the module's reason for this very write (read back from the
+ * file, see debugfs-api.txt) and a hint. Returns 0 or the errno.
  */
 int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		  const char *fmt, ...)
 {
-	char *args, *path, *events, *reason = NULL, *last, *hint_reason;
+	char *args, *path, *reason = NULL;
 	const char *hint;
 	va_list ap;
-	int err;
+	int fd, err = 0;
 
 	va_start(ap, fmt);
 	if (vasprintf(&args, fmt, ap) < 0) {
@@ -178,29 +368,25 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		return ENOMEM;
 	}
 	va_end(ap);
-	if (asprintf(&path, _PATH_HPLAB "/%s", file) < 0) {
-		free(args);
-		return ENOMEM;
-	}
-	err = -hplab_write_file(ctx, path, args);
+	path = hplab_path(ctx, _PATH_HPLAB "/%s", file);
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	free(path);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "hplab: %s '%s': %s (%s)\n", file, args, strerror(err),
+			hplab_errno_name(err));
+		hplab_access_warn(ctx, err);
+		free(args);
+		return err;
+	}
+	if (write(fd, args, strlen(args)) < 0) {
+		err = errno;
+		reason = hplab_read_verdict(fd, file);
+	}
+	close(fd);
 	if (!err) {
 		free(args);
 		return 0;
-	}
-
-	events = hplab_read(ctx, _PATH_HPLAB "/events");
-	if (events) {
-		size_t len = strlen(events);
-
-		while (len && events[len - 1] == '\n')
-			events[--len] = '\0';
-		last = strrchr(events, '\n');
-		last = last ? last + 1 : events;
-		/* "<seq> <file> [<args>] <ERRNO>: <reason>" */
-		hint_reason = strstr(last, "]");
-		if (hint_reason && (hint_reason = strstr(hint_reason, ": ")))
-			reason = strdup(hint_reason + 2);
 	}
 	fprintf(stderr, "hplab: %s '%s': %s (%s)\n", file, args, strerror(err),
 		hplab_errno_name(err));
@@ -210,14 +396,13 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 	if (hint)
 		fprintf(stderr, "  hint: %s\n", hint);
 	free(reason);
-	free(events);
 	free(args);
 	return err;
 }
 
-/* The first word of /sys/devices/system/memory/memoryBLOCK/ATTR, or NULL. */
-char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
-		       const char *attr)
+/* /sys/devices/system/memory/memoryBLOCK/ATTR up to one of END, or NULL. */
+static char *hplab_block_read(const struct hplab_ctx *ctx, unsigned long block,
+			      const char *attr, const char *end)
 {
 	char *path, *text;
 
@@ -226,8 +411,22 @@ char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
 	text = hplab_read(ctx, path);
 	free(path);
 	if (text)
-		text[strcspn(text, " \n")] = '\0';
+		text[strcspn(text, end)] = '\0';
 	return text;
+}
+
+/* The first word of the block's ATTR file, or NULL. */
+char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
+		       const char *attr)
+{
+	return hplab_block_read(ctx, block, attr, " \n");
+}
+
+/* The first line of the block's ATTR file, or NULL. */
+char *hplab_block_line(const struct hplab_ctx *ctx, unsigned long block,
+		       const char *attr)
+{
+	return hplab_block_read(ctx, block, attr, "\n");
 }
 
 /* The node a block is linked to (memoryN/nodeM), or -1. */

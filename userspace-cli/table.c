@@ -1,73 +1,135 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tables through libsmartcols, as lsmem(1) prints them: aligned columns on
- * a terminal, one JSON object with lower-case keys with --json.
+ * a terminal, one JSON object with lower-case keys with --json; -o, -n and
+ * -r as lsmem has them.
  */
-#include <ctype.h>
 #include <libsmartcols.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hplab.h"
 
-struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
-				       const char *name,
-				       const struct hplab_column *columns,
-				       size_t nr_columns)
+static void *hplab_checked(void *ptr)
 {
-	struct libscols_table *table = scols_new_table();
-	size_t i;
-
-	if (!table) {
+	if (!ptr) {
 		perror("hplab");
 		exit(HPLAB_EXIT_REJECTED);
 	}
-	scols_table_set_name(table, name);
-	scols_table_enable_json(table, ctx->json);
-	for (i = 0; i < nr_columns; i++) {
-		struct libscols_column *col;
-
-		col = scols_table_new_column(table, columns[i].name, 0,
-					     columns[i].number ? SCOLS_FL_RIGHT : 0);
-		if (!col) {
-			perror("hplab");
-			exit(HPLAB_EXIT_REJECTED);
-		}
-		if (columns[i].number && ctx->json)
-			scols_column_set_json_type(col, SCOLS_JSON_NUMBER);
-	}
-	return table;
+	return ptr;
 }
 
-/* One line; CELLS has as many strings (or NULL) as the table has columns. */
+static long hplab_column_index(const struct hplab_table_def *def,
+			       const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < def->nr_columns; i++)
+		if (strlen(def->columns[i].name) == len &&
+		    !strncasecmp(def->columns[i].name, name, len))
+			return i;
+	return -1;
+}
+
+/*
+ * Call FN for every column LIST chooses: "NAME,NAME", or "+NAME,..." for
+ * the default columns and those. Returns 0, or HPLAB_EXIT_USAGE after a
+ * message for a name the table does not have.
+ */
+static int hplab_table_columns(const char *command, const struct hplab_table_def *def,
+			       const char *list, void (*fn)(void *data, size_t index),
+			       void *data)
+{
+	size_t i;
+
+	if (!list || *list == '+') {
+		for (i = 0; i < def->nr_columns; i++)
+			if (!def->columns[i].extra && fn)
+				fn(data, i);
+		if (!list)
+			return 0;
+		list++;
+	}
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		long index = hplab_column_index(def, list, len);
+
+		if (index < 0)
+			return hplab_usage_error(command, "unknown column '%.*s' (see --list-columns)",
+						 (int)len, list);
+		if (fn)
+			fn(data, index);
+		list += len;
+		if (*list)
+			list++;
+	}
+	return 0;
+}
+
+/* Check an -o LIST; returns 0 or HPLAB_EXIT_USAGE after a message. */
+int hplab_table_output(const char *command, const struct hplab_table_def *def,
+		       const char *list)
+{
+	return hplab_table_columns(command, def, list, NULL, NULL);
+}
+
+struct hplab_new_table {
+	const struct hplab_ctx *ctx;
+	const struct hplab_table_def *def;
+	struct libscols_table *table;
+};
+
+static void hplab_table_new_column(void *data, size_t index)
+{
+	static const int json_types[] = {
+		[HPLAB_COL_STRING] = SCOLS_JSON_STRING,
+		[HPLAB_COL_NUMBER] = SCOLS_JSON_NUMBER,
+		[HPLAB_COL_BOOLEAN] = SCOLS_JSON_BOOLEAN,
+	};
+	struct hplab_new_table *t = data;
+	const struct hplab_column *column = &t->def->columns[index];
+	struct libscols_column *col;
+
+	col = hplab_checked(scols_table_new_column(t->table, column->name, 0,
+			column->type == HPLAB_COL_NUMBER ? SCOLS_FL_RIGHT : 0));
+	/* Which of the def's cells this column shows. */
+	scols_cell_set_userdata(scols_column_get_header(col), (void *)(uintptr_t)index);
+	if (t->ctx->json)
+		scols_column_set_json_type(col, json_types[column->type]);
+}
+
+struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
+				       const struct hplab_table_def *def)
+{
+	struct hplab_new_table t = { ctx, def, hplab_checked(scols_new_table()) };
+
+	scols_table_set_name(t.table, def->name);
+	scols_table_enable_json(t.table, ctx->json);
+	scols_table_enable_raw(t.table, ctx->raw);
+	scols_table_enable_noheadings(t.table, ctx->noheadings);
+	/* The list was checked when the option was read. */
+	hplab_table_columns(ctx->command, def, def == ctx->output_table ? ctx->output : NULL,
+			    hplab_table_new_column, &t);
+	return t.table;
+}
+
+/* One line; CELLS has one string (or NULL) per column of the table's def. */
 void hplab_table_add_cells(struct libscols_table *table,
 			   const char *const *cells)
 {
-	struct libscols_line *line = scols_table_new_line(table, NULL);
+	struct libscols_line *line = hplab_checked(scols_table_new_line(table, NULL));
 	size_t i, n = scols_table_get_ncols(table);
+	bool json = scols_table_is_json(table);
 
-	if (!line) {
-		perror("hplab");
-		exit(HPLAB_EXIT_REJECTED);
+	for (i = 0; i < n; i++) {
+		struct libscols_column *col = scols_table_get_column(table, i);
+		const char *cell = cells[(uintptr_t)scols_cell_get_userdata(scols_column_get_header(col))];
+
+		scols_line_set_data(line, i, cell || json ? cell : "-");
 	}
-	for (i = 0; i < n; i++)
-		scols_line_set_data(line, i, cells[i]);
-}
-
-/* One line; as many strings as the table has columns. */
-void hplab_table_add(struct libscols_table *table, ...)
-{
-	const char *cells[16];
-	size_t i, n = scols_table_get_ncols(table);
-	va_list ap;
-
-	va_start(ap, table);
-	for (i = 0; i < n && i < 16; i++)
-		cells[i] = va_arg(ap, const char *);
-	va_end(ap);
-	hplab_table_add_cells(table, cells);
 }
 
 void hplab_table_print(struct libscols_table *table)
@@ -76,11 +138,13 @@ void hplab_table_print(struct libscols_table *table)
 	scols_unref_table(table);
 }
 
-void hplab_columns_help(const struct hplab_column *columns, size_t nr_columns)
+void hplab_columns_help(const struct hplab_table_def *def)
 {
 	size_t i;
 
-	fputs("\nColumns (the --json keys are the same in lower case):\n", stdout);
-	for (i = 0; i < nr_columns; i++)
-		printf("  %-12s %s\n", columns[i].name, columns[i].help);
+	fputs("Columns (the --json keys are the same in lower case; * only with -o):\n",
+	      stdout);
+	for (i = 0; i < def->nr_columns; i++)
+		printf("  %-12s%s %s\n", def->columns[i].name,
+		       def->columns[i].extra ? "*" : " ", def->columns[i].help);
 }

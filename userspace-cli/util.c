@@ -32,7 +32,10 @@ char *hplab_path(const struct hplab_ctx *ctx, const char *fmt, ...)
 	return path;
 }
 
-/* The whole file, NUL-terminated, or NULL with errno set. */
+/* No file of the kernel's or the module's is near this. */
+#define HPLAB_READ_MAX	(64 << 20)
+
+/* The whole file, NUL-terminated, or NULL with errno set (EFBIG: too long). */
 char *hplab_read(const struct hplab_ctx *ctx, const char *path)
 {
 	char *full = hplab_path(ctx, "%s", path);
@@ -52,10 +55,13 @@ char *hplab_read(const struct hplab_ctx *ctx, const char *path)
 	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
 		len += n;
 		if (len + 1 == cap) {
-			char *bigger = realloc(buf, cap *= 2);
+			char *bigger = cap < HPLAB_READ_MAX ? realloc(buf, cap *= 2) : NULL;
 
-			if (!bigger)
+			if (!bigger) {
+				n = -1;
+				errno = cap < HPLAB_READ_MAX ? ENOMEM : EFBIG;
 				break;
+			}
 			buf = bigger;
 		}
 	}
@@ -197,14 +203,42 @@ void hplab_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* From the kernel's own file: the module need not be loaded. */
+/*
+ * From the kernel's own file (hex without 0x): the module need not be
+ * loaded. 0 when it cannot be read or is not a power of two.
+ */
 uint64_t hplab_block_size(const struct hplab_ctx *ctx)
 {
-	char *text = hplab_read(ctx, _PATH_SYS_MEMORY "/block_size_bytes");
+	char *text = hplab_read(ctx, _PATH_SYS_MEMORY "/block_size_bytes"), *end;
 	uint64_t size = 0;
 
-	if (text)
-		size = strtoull(text, NULL, 16);
+	if (text && isxdigit((unsigned char)text[0])) {
+		errno = 0;
+		size = strtoull(text, &end, 16);
+		if (errno || (*end && strcmp(end, "\n")))
+			size = 0;
+	}
 	free(text);
-	return size;
+	return size & (size - 1) ? 0 : size;
+}
+
+/* STR as a JSON string, or null. */
+void hplab_json_string(const char *str)
+{
+	if (!str) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *str; str++) {
+		unsigned char c = *str;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }

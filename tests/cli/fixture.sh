@@ -3,6 +3,16 @@
 #   loaded     module loaded, region claimed, two groups, four blocks
 #   unloaded   no module, no debugfs, memmap_on_memory off, a udev rule
 #   malformed  loaded, but the module's files do not parse
+#   big        loaded, and one add of 32G: 256 blocks of 128M
+#   big2g      loaded, with 2G blocks (block_size_bytes 80000000)
+#   addable    loaded, an add succeeds (add is a plain file), the blocks
+#              of 0x40000000-0x4fffffff cannot be onlined
+#   masked     unloaded, with the udev rule masked in /etc/udev/rules.d
+#   nonroot    loaded, /proc/iomem as a user who is not root reads it
+#   iomem-odd  loaded, /proc/iomem lines without " : " and a bad firmware entry
+#   size0, size-small, bad-letter  loaded, a ranges row that lies
+#   bs0, bs-odd, bs-none  loaded, no adds, block_size_bytes 0, 0x3000000, absent
+#   bad-seq    loaded, an event whose sequence number is not a number
 set -eu
 kind=$1
 root=$2
@@ -35,7 +45,7 @@ put sys/devices/system/memory/block_size_bytes 8000000
 put sys/module/memory_hotplug/parameters/online_policy contig-zones
 block 7 online Normal
 
-if [ "$kind" = unloaded ]; then
+if [ "$kind" = unloaded ] || [ "$kind" = masked ]; then
 	put sys/module/memory_hotplug/parameters/memmap_on_memory N
 	put sys/devices/system/memory/auto_online_blocks online
 	put proc/mounts "sysfs /sys sysfs rw 0 0"
@@ -44,6 +54,10 @@ if [ "$kind" = unloaded ]; then
 	put proc/iomem "00000000-00000fff : Reserved
 00001000-0009fbff : System RAM
 00100000-7ffdffff : System RAM"
+	if [ "$kind" = masked ]; then
+		mkdir -p "$root/etc/udev/rules.d"
+		ln -s /dev/null "$root/etc/udev/rules.d/40-memory.rules"
+	fi
 	exit 0
 fi
 
@@ -114,3 +128,86 @@ if [ "$kind" = malformed ]; then
 	put $d/groups "id type node size added
 x y"
 fi
+
+ranges_header="group start end size memmap vmemmap_pages state blocks"
+case $kind in
+big)
+	# 64 blocks online movable, 64 in a kernel zone, 128 offline
+	letters=$(printf '%64s' '' | tr ' ' m)$(printf '%64s' '' | tr ' ' k)$(printf '%128s' '' | tr ' ' -)
+	put $d/region "0x100000000-0x8ffffffff 0x800000000"
+	put $d/groups "id type node size added
+0 static 0 0x800000000 0x800000000"
+	put $d/ranges "$ranges_header
+0 0x100000000 0x8ffffffff 0x800000000 on 131072 partial $letters"
+	n=0
+	while [ $n -lt 256 ]; do
+		case $n in
+		?|[0-5]?|6[0-3]) block $((32 + n)) online Movable ;;
+		6[4-9]|[7-9]?|1[01]?|12[0-7]) block $((32 + n)) online Normal ;;
+		*) block $((32 + n)) offline "Normal Movable" ;;
+		esac
+		n=$((n + 1))
+	done
+	;;
+big2g)
+	put sys/devices/system/memory/block_size_bytes 80000000
+	put $d/region "0x100000000-0x4ffffffff 0x400000000"
+	put $d/groups "id type node size added
+0 dynamic 0 0x80000000 0x100000000"
+	put $d/ranges "$ranges_header
+0 0x100000000 0x1ffffffff 0x100000000 on 16384 partial m-"
+	block 2 online Movable
+	block 3 offline "Normal Movable"
+	;;
+addable)
+	rm "$root/$d/add"
+	: > "$root/$d/add"
+	# The blocks' state files cannot be read or written (EISDIR).
+	for n in 8 9; do
+		rm "$root/sys/devices/system/memory/memory$n/state"
+		mkdir "$root/sys/devices/system/memory/memory$n/state"
+	done
+	;;
+nonroot)
+	put proc/iomem "00000000-00000000 : Reserved
+00000000-00000000 : System RAM
+00000000-00000000 : System RAM
+00000000-00000000 : Reserved
+  00000000-00000000 : hotplug_lab region"
+	;;
+iomem-odd)
+	put proc/iomem "00000000-00000fff
+00001000-0009fbff System RAM
+40000000-7fffffff : Reserved
+  40000000-7fffffff : hotplug_lab region
+7fffffff-40000000 : Reserved
+f0000000-f7ffffff : Reserved"
+	put sys/firmware/memmap/1/end "0x7fffffffjunk"
+	firmware 4 0x40000000 0x7fffffff "System RAM"
+	;;
+size0)
+	put $d/ranges "$ranges_header
+0 0x40000000 0x4fffffff 0x0 on 1024 partial m-"
+	;;
+size-small)
+	put $d/ranges "$ranges_header
+0 0x40000000 0x4fffffff 0x1000 on 1024 partial m-"
+	;;
+bad-letter)
+	put $d/ranges "$ranges_header
+0 0x40000000 0x4fffffff 0x10000000 on 1024 partial mx"
+	;;
+bs0|bs-odd|bs-none)
+	put $d/ranges "$ranges_header"
+	case $kind in
+	bs0) put sys/devices/system/memory/block_size_bytes 0 ;;
+	bs-odd) put sys/devices/system/memory/block_size_bytes 3000000 ;;
+	bs-none) rm "$root/sys/devices/system/memory/block_size_bytes" ;;
+	esac
+	;;
+bad-seq)
+	put $d/events "0 region [0x40000000 1G] ok
+1x groups [static 512M] ok
+2 groups [dynamic 256M] ok"
+	;;
+esac

@@ -28,8 +28,9 @@ while IFS='|' read -r name fixture code args check; do
 	code=$(echo "$code" | tr -d ' ')
 	root=$work/root
 	"$top/tests/cli/fixture.sh" "$fixture" "$root"
+	# A command that does not end in time (a loop on bad input) fails.
 	# shellcheck disable=SC2086
-	HPLAB_SYSROOT=$root NO_COLOR=1 "$hplab" $args > "$work/$name.stdout" 2> "$work/$name.stderr"
+	HPLAB_SYSROOT=$root NO_COLOR=1 timeout 20 "$hplab" $args > "$work/$name.stdout" 2> "$work/$name.stderr"
 	status=$?
 	{ cat "$work/$name.stdout"; echo "--- stderr"; cat "$work/$name.stderr"; } > "$work/$name.out"
 	expected=$top/tests/cli/expected/$name.out
@@ -46,6 +47,16 @@ while IFS='|' read -r name fixture code args check; do
 	if grep -q 'runtime error\|Sanitizer' "$work/$name.stderr"; then
 		ok=1
 	fi
+	# Whatever --json prints must be JSON (a failure may print nothing).
+	case " $args " in
+	*" -J "*|*" --json "*)
+		if { [ "$code" = 0 ] || [ -s "$work/$name.stdout" ]; } &&
+		   ! python3 -m json.tool < "$work/$name.stdout" > /dev/null 2> "$work/$name.json"; then
+			echo "# $name: stdout is not JSON: $(cat "$work/$name.json")"
+			ok=1
+		fi
+		;;
+	esac
 	if [ -n "$check" ] && ! (cd "$root" && eval "$check"); then
 		echo "# $name: after the run, failed: $check"
 		ok=1
