@@ -1,9 +1,12 @@
 #!/bin/sh
 # tour: the short tour: claim, add with memmap_on_memory, look, remove in the wrong granularity, remove.
 # boot: memory_hotplug.memmap_on_memory=1
+# blocks: 4 (one static group of 4 blocks at the region's start)
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
+need_blocks 4
 plan 4
+n=4
 
 step "What the module and the kernel say before anything happens"
 run "hplab status"
@@ -15,22 +18,22 @@ fact "the region is claimed inside the reserved range" \
 	grep -q "^  $(printf '%08x' $START)-.* : hotplug_lab region" /proc/iomem
 
 step "A static group is like a DIMM: added and removed as a whole"
-g=$(hplab group create static 512M)
+g=$(hplab group create static "$(size_of $n)")
 run "hplab group list"
 
-step "Hot-add 512M with the memmap (struct pages) inside the new memory"
+step "Hot-add $(size_of $n) with the memmap (struct pages) inside the new memory"
 total_before=$(meminfo MemTotal)
-run "hplab add $g $(hex $START) 512M --memmap-on-memory --online=movable"
+run "hplab add $g $(hex $START) $(size_of $n) --memmap-on-memory --online=movable"
 run "hplab blocks"
 run "hplab map"
 run "grep -A2 'hotplug_lab region' /proc/iomem"
 growth=$(($(meminfo MemTotal) - total_before))
-vmemmap_kb=$(awk 'NR > 1 { n += $6 * 4 } END { print n + 0 }' $D/ranges)
-say "MemTotal grew by $growth kB, $((growth / 4 / 1024))M per $((BLOCK >> 20))M block: the blocks keep $vmemmap_kb kB for their own struct pages."
-fact "MemTotal grew by 512M less the self-hosted memmap" test "$growth" = $((512 * 1024 - vmemmap_kb))
+vmemmap_kb=$(awk -v kb=$((PAGE_SIZE / 1024)) 'NR > 1 { n += $6 * kb } END { print n + 0 }' $D/ranges)
+say "MemTotal grew by $growth kB, $((growth / n / 1024))M per $(size_of 1) block: the blocks keep $vmemmap_kb kB for their own struct pages."
+fact "MemTotal grew by $(size_of $n) less the self-hosted memmap" test "$growth" = $((n * BLOCK / 1024 - vmemmap_kb))
 
-step "Removing 128M of a static group is refused: it goes as a whole"
-run_refused "hplab remove $g $(hex $START) 128M"
+step "Removing $(size_of 1) of a static group is refused: it goes as a whole"
+run_refused "hplab remove $g $(hex $START) $(size_of 1)"
 fact "the refused remove left the memory in place" test -d "$(block_dir $START)"
 
 step "Remove it as a whole: offlined, removed, gone from /proc/iomem"

@@ -1,8 +1,10 @@
 #!/bin/sh
 # zone-span: what online, offline and remove do to a zone's spanned, present and managed pages.
 # boot: memory_hotplug.memmap_on_memory=1
+# blocks: 2 (one static group of 2 blocks at the region's start)
 . "$(dirname "$0")/lib/demo.sh"
 demo_setup
+need_blocks 2
 
 # movable FIELD: a field of the Movable zone of node 0 in /proc/zoneinfo
 movable() {
@@ -12,7 +14,7 @@ show_zone() {
 	printf '  Movable: spanned %s present %s managed %s (pages)\n' \
 		"$(movable spanned)" "$(movable present)" "$(movable managed)"
 }
-pages=$((2 * BLOCK / 4096))
+pages=$((2 * BLOCK / PAGE_SIZE))
 
 step "ZONE_MOVABLE before anything is added"
 say "A zone spans a range of page frames (spanned), of which some exist (present), of which some are given to the page allocator (managed)."
@@ -20,9 +22,9 @@ show_zone
 span0=$(movable spanned) present0=$(movable present) managed0=$(movable managed)
 plan 5
 
-step "Add 256M with memmap_on_memory and online it movable"
-g=$(hplab group create static 256M)
-run "hplab add $g $(hex $START) 256M --memmap-on-memory --online=movable"
+step "Add $(size_of 2) with memmap_on_memory and online it movable"
+g=$(hplab group create static "$(size_of 2)")
+run "hplab add $g $(hex $START) $(size_of 2) --memmap-on-memory --online=movable"
 show_zone
 vmemmap=$(awk 'NR > 1 { n += $6 } END { print n + 0 }' $D/ranges)
 fact "present grows by every page of the 2 blocks ($pages), memmap pages included" \
@@ -32,7 +34,7 @@ fact "managed grows by $((pages - vmemmap)): the $vmemmap memmap pages are prese
 say "spanned grew from $span0 to $(movable spanned) pages."
 
 step "Offline the first block"
-run "hplab offline $(hex $START) 128M"
+run "hplab offline $(hex $START) $(size_of 1)"
 show_zone
 say "Since 'mm/memory_hotplug: Shrink spanned pages when offlining memory' (LKML, 2018) offlining shrinks the zone: the offline block no longer counts as present, and the zone's span starts at the next online block."
 fact "present shrinks by one block at offline" \

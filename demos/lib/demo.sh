@@ -7,8 +7,13 @@
 #
 # On a test box: run as root, with hotplug_lab installed (modprobe) or
 # HPLAB_MODULE=/path/to/hotplug_lab.ko, booted with the demo's "# boot:"
-# arguments and a reserved range at HPLAB_START (default 0x40000000; the
-# demo claims what hplab region candidates offers from there).
+# arguments and a reserved range at HPLAB_START (default: the start of the
+# first memmap=<size>$<start> on the kernel command line, as the test rig
+# boots, else 0x40000000; the demo claims what hplab region candidates
+# offers from there). Sizes and addresses are in memory blocks of the
+# running box (BLOCK: 128M, or 2G on x86 with 64G or more of RAM); a demo
+# says in its "# blocks:" line how many blocks of the region it needs, and
+# need_blocks skips it cleanly on a box whose region is smaller.
 # --step pauses between steps when run on a terminal.
 
 . "$(dirname "$0")/lib/tap.sh"
@@ -18,7 +23,8 @@ DEMO=$(basename "$0" .sh)
 T=$DEMO
 D=/sys/kernel/debug/hotplug_lab
 MEM=/sys/devices/system/memory
-START=$((${HPLAB_START:-0x40000000}))
+cmdline_start=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^memmap=[0-9a-zA-Z]*\$\(0x[0-9a-fA-F]*\)$/\1/p' | head -n 1)
+START=$((${HPLAB_START:-${cmdline_start:-0x40000000}}))
 BLOCK=$((0x$(cat $MEM/block_size_bytes)))
 STEP=0
 [ "${1:-}" = --step ] && [ -t 0 ] && STEP=1
@@ -77,6 +83,51 @@ fact() {
 	fi
 }
 
+# size_str BYTES: a size as hplab takes it, in the largest unit that
+# divides it exactly: 2G, 384M, 64K (never 1.5G, which hplab would refuse)
+size_str() {
+	if [ $(($1 % (1 << 30))) = 0 ]; then
+		echo "$(($1 >> 30))G"
+	elif [ $(($1 % (1 << 20))) = 0 ]; then
+		echo "$(($1 >> 20))M"
+	elif [ $(($1 % 1024)) = 0 ]; then
+		echo "$(($1 >> 10))K"
+	else
+		echo "$1"
+	fi
+}
+
+# size_of N: the size of N memory blocks, as size_str prints it
+size_of() {
+	size_str $(($1 * BLOCK))
+}
+
+# align_up ADDR ALIGN: ADDR rounded up to a multiple of ALIGN (a dynamic
+# group's units are aligned to their size in physical memory)
+align_up() {
+	echo $((($1 + $2 - 1) / $2 * $2))
+}
+
+# module_info KEY: a value of the module's info file
+module_info() {
+	awk -v key="$1:" '$1 == key { print $2 }' $D/info
+}
+
+# need_blocks N [FROM]: the demo needs N blocks of the claimed region from
+# FROM on (default START). If the region has fewer, the demo is one
+# skipped check: it says why, puts the box back and exits. Call it before
+# plan.
+need_blocks() {
+	need_from=${2:-$START}
+	need_have=$(((START + REGION_SIZE - need_from) / BLOCK))
+	[ "$need_from" -ge "$START" ] && [ "$need_have" -ge "$1" ] && return 0
+	[ "$need_have" -ge 0 ] || need_have=0
+	say "This demo needs $1 memory blocks of $(size_of 1) ($(size_of "$1")) from $(hex "$need_from"); the region $(hex $START)-$(hex $((START + REGION_SIZE - 1))) has $need_have there. Reserve more (memmap=<size>\$<start>) to run it."
+	plan 1
+	skip "$DEMO needs $1 blocks of the region" "the region has $need_have blocks of $(size_of 1) from $(hex "$need_from")"
+	demo_finish
+}
+
 block_dir() {
 	echo "$MEM/memory$(($1 / BLOCK))"
 }
@@ -118,7 +169,16 @@ demo_setup() {
 		hplab region claim "$(hex $START)" "$size" || exit 1
 		CLAIMED=1
 	fi
-	say "kernel $(uname -r); memory blocks of $((BLOCK >> 20))M; memmap_on_memory=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)"
+	# The region as claimed ("<start>-<end> <size>"), by us or before us.
+	region=$(cat $D/region)
+	START=$((${region%%-*}))
+	REGION_SIZE=$((${region##* }))
+	REGION_BLOCKS=$((REGION_SIZE / BLOCK))
+	# The page and struct page sizes the kernel was built with: the memmap
+	# of a block is MEMMAP_PAGES pages (512 for 128M, 8192 for 2G blocks).
+	PAGE_SIZE=$(module_info page_size)
+	MEMMAP_PAGES=$((BLOCK / PAGE_SIZE * $(module_info struct_page_size) / PAGE_SIZE))
+	say "kernel $(uname -r); memory blocks of $(size_of 1); region $(hex $START) of $REGION_BLOCKS blocks; memmap_on_memory=$(cat /sys/module/memory_hotplug/parameters/memmap_on_memory)"
 }
 
 # Remove what the demo added, put back what it changed (the test rig

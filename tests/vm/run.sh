@@ -2,11 +2,17 @@
 # Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
 # scripts in it and report their TAP lines.
 #
-# usage: tests/vm/run.sh [-a "kernel args"] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT...
+# usage: tests/vm/run.sh [-a "kernel args"] [-c CPU] [-k module.ko] [-D] [-m RAM] [-n name] [-r SIZE@START] RELEASE SCRIPT...
 #
 # -r sets the reserved range the guest boots with (memmap=SIZE$START,
 # default 1G@0x40000000); the guest scripts read it back from the kernel
 # command line.
+# -m sets the guest's RAM (default 2G). It is not reserved on the host, so
+# a guest may have more than the host has, as long as it touches less: a
+# 68G guest boots here and touches about a gigabyte.
+# -c sets QEMU's CPU model (default max,-la57). Without the hypervisor
+# bit (max,-la57,-hypervisor) an x86 kernel sizes memory blocks as on bare
+# metal: 2G once boot memory reaches 64G.
 # -k names the module to test (default: build/RELEASE/hotplug_lab.ko); the
 # guest finds it in /modules/. With -D it is placed where DKMS installs it,
 # /lib/modules/RELEASE/updates/dkms/, for modprobe.
@@ -27,18 +33,23 @@ module_given=0
 name=main
 dkms_layout=0
 region=1G@0x40000000
-while getopts a:k:Dn:r: opt; do
+ram=2G
+cpu=max,-la57
+usage="usage: $0 [-a args] [-c cpu] [-k module.ko] [-D] [-m ram] [-n name] [-r SIZE@START] RELEASE SCRIPT..."
+while getopts a:c:k:Dm:n:r: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
+	c) cpu=$OPTARG ;;
+	m) ram=$OPTARG ;;
 	k) module=$OPTARG module_given=1 ;;
 	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
 	r) region=$OPTARG ;;
-	*) echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT..." >&2; exit 2 ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 2 ] || { echo "usage: $0 [-a args] [-k module.ko] [-D] [-n name] [-r SIZE@START] RELEASE SCRIPT..." >&2; exit 2; }
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 release=$1
 shift
 scripts=" $* "
@@ -93,8 +104,9 @@ for helper in onewrite pinpages stress fuzz; do
 	gcc -static -O2 -Wall -Werror -o "$root/bin/$helper" "$top/tests/vm/$helper.c"
 done
 # The CLI, and util-linux's lsmem to compare it with, with the shared
-# libraries they need (Debian has no static libsmartcols).
-for program in "$top/userspace-cli/hplab" /usr/bin/lsmem; do
+# libraries they need (Debian has no static libsmartcols); $HPLAB names
+# another build of the CLI, as for tests/cli/run.sh.
+for program in "${HPLAB:-$top/userspace-cli/hplab}" /usr/bin/lsmem; do
 	[ -x "$program" ] || continue
 	cp "$program" "$root/bin/"
 	for lib in $(ldd "$program" | grep -o '/[^ ]*'); do
@@ -123,11 +135,13 @@ done
 # LA57 direct map (0xff11...) for a wild address ("BUG: KASAN:
 # wild-memory-access in do_raw_spin_lock" from handle_edge_irq, seen once
 # in about 20 boots of the debug kernel on a loaded host).
-accel="-accel tcg,thread=single -cpu max,-la57"
+accel="-accel tcg,thread=single -cpu $cpu"
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
 append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
-set -- qemu-system-x86_64 $accel -smp 2 -m 2G -nodefaults -display none \
+set -- qemu-system-x86_64 $accel -smp 2 -m "$ram" \
+	-machine pc,memory-backend=ram -object memory-backend-ram,id=ram,size="$ram",reserve=off \
+	-nodefaults -display none \
 	-no-reboot -serial "file:$console" -kernel "$kernel" \
 	-initrd "$work/initramfs.gz" -append "$append"
 echo "# $*"
