@@ -49,9 +49,9 @@ static int hplab_range_arg(const char *command, char **args, uint64_t *start,
 
 static int hplab_group_arg(const char *command, const char *arg)
 {
-	char *end;
-
-	if (strtol(arg, &end, 10) < 0 || *end || end == arg)
+	/* The module's grammar: decimal digits, no sign, no leading zero. */
+	if (!*arg || arg[strspn(arg, "0123456789")] || (arg[0] == '0' && arg[1]) ||
+	    strlen(arg) > 9)
 		return hplab_usage_error(command,
 					 "group '%s' is not a group id (see hplab group list)",
 					 arg);

@@ -219,7 +219,11 @@ int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 	table = hplab_table_new(ctx, &hplab_events_table);
 	/* "<seq> <file> [<args>] ok" or "... <ERRNO>: <reason>" */
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *open = strchr(line, '['), *close = strrchr(line, ']');
+		/*
+		 * The words written end at the first "] ": a reason may hold
+		 * brackets of its own ("[memmap=on|off]").
+		 */
+		char *open = strchr(line, '['), *close = open ? strstr(open, "] ") : NULL;
 		char *seq = line, *file, *result, *reason;
 
 		if (!open || !close || close < open || open == line) {

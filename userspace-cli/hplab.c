@@ -29,7 +29,8 @@ static const struct hplab_command commands[] = {
 	  "memory_hotplug.memmap_on_memory parameter, whether one memmap-on-memory\n"
 	  "add may span several blocks (Linux 6.8+), auto_online_blocks and\n"
 	  "online_policy, the claimed region, the number of groups, the memory\n"
-	  "added and online, and how much memmap the added memory hosts itself.\n"
+	  "added and online, how much memmap the added memory hosts itself, and\n"
+	  "the remove path the module takes on this kernel.\n"
 	  "The last line warns about every setting that will surprise you\n"
 	  "(with --json, \"warnings\" is an array of sentences).\n" },
 	{ "doctor", cmd_doctor, "doctor",
@@ -38,7 +39,8 @@ static const struct hplab_command commands[] = {
 	  "memmap=<size>$<start> on the kernel command line), the block size,\n"
 	  "memory_hotplug.memmap_on_memory, the default online policy (Debian's\n"
 	  "6.12 kernel onlines hot-added memory itself), udev rules that online\n"
-	  "memory, debugfs and the module. Prints the kernel command line to add\n"
+	  "memory, debugfs, kernel lockdown (which refuses every debugfs write),\n"
+	  "root and the module. Prints the kernel command line to add\n"
 	  "when something is missing (with --json, \"kernel_command_line\", null\n"
 	  "when nothing is missing). Exits 1 when a check fails.\n" },
 	{ "region", cmd_region, "region claim <start> <size> [--force] | release | candidates [options]",

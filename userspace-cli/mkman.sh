@@ -24,7 +24,10 @@ echo '.SH COMMANDS'
 for command in $("$hplab" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
 	echo '.TP'
 	"$hplab" help "$command" | sed -n '1s/^Usage: //p' | roff | sed 's/^/.B /'
-	# The options and columns come last, one a line.
+	# The summary (line 3) on a line of its own, the description; options
+	# and columns come last, one a line.
+	"$hplab" help "$command" | sed -n '3p' | roff
+	echo '.br'
 	"$hplab" help "$command" | sed -n '5,$p' | grep -v '^Options -J' | roff |
 		sed -e '/^$/d' -e 's/^\(Options\|Columns\)\(.*\):$/.sp\n\1\2:\n.nf/'
 	echo '.fi'

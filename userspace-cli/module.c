@@ -326,10 +326,9 @@ static const char *hplab_hint(const char *file, int err, const char *reason)
  * NULL when what it gives is not that, for FILE (an older module, or a
  * write the module did not log): never another writer's event.
  */
-static char *hplab_read_verdict(int fd, const char *file)
+static char *hplab_read_verdict(int fd, const char *file, const char *args)
 {
-	char buf[4096], *p = buf, *reason;
-	size_t len = strlen(file);
+	char buf[4096], *p = buf, *prefix, *reason = NULL;
 	ssize_t n;
 
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -341,12 +340,20 @@ static char *hplab_read_verdict(int fd, const char *file)
 		return NULL;
 	while (isdigit((unsigned char)*p))
 		p++;
-	if (*p++ != ' ' || strncmp(p, file, len) || strncmp(p + len, " [", 2))
+	/*
+	 * Match what was written exactly: a reason may hold brackets of its
+	 * own ("[memmap=on|off]"), so the first or last ']' proves nothing.
+	 */
+	if (asprintf(&prefix, " %s [%s] ", file, args) < 0)
 		return NULL;
-	reason = strrchr(p, ']');
-	if (!reason || !(reason = strstr(reason, ": ")) || !reason[2])
-		return NULL;
-	return strdup(reason + 2);
+	if (!strncmp(p, prefix, strlen(prefix))) {
+		p += strlen(prefix);
+		p = strstr(p, ": ");
+		if (p && p[2])
+			reason = strdup(p + 2);
+	}
+	free(prefix);
+	return reason;
 }
 
 /*
@@ -381,7 +388,7 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 	}
 	if (write(fd, args, strlen(args)) < 0) {
 		err = errno;
-		reason = hplab_read_verdict(fd, file);
+		reason = hplab_read_verdict(fd, file, args);
 	}
 	close(fd);
 	if (!err) {

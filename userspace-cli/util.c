@@ -124,6 +124,9 @@ int hplab_parse_size(const char *str, uint64_t *val)
 		shift = 10 * (suffix - suffixes + 1);
 		digits[--len] = '\0';
 	}
+	/* A leading zero is refused, as C would read "010" as octal. */
+	if (digits[0] == '0' && isdigit((unsigned char)digits[1]))
+		return -EINVAL;
 	if (digits[0] == '0' && tolower((unsigned char)digits[1]) == 'x') {
 		base = 16;
 		if (!isxdigit((unsigned char)digits[2]))

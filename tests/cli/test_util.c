@@ -66,6 +66,8 @@ int main(void)
 	rejects("0xG");
 	rejects("12Q");
 	rejects("1.5G");
+	rejects("010");
+	rejects("00");
 	rejects("18446744073709551616");
 	rejects("16777216T");
 	rejects("0x1g0");

@@ -136,7 +136,9 @@ done
 # wild-memory-access in do_raw_spin_lock" from handle_edge_irq, seen once
 # in about 20 boots of the debug kernel on a loaded host).
 accel="-accel tcg,thread=single -cpu $cpu"
-[ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
+# Under KVM the host's CPU, with -c's feature flags (-hypervisor).
+case $cpu in *,*) cpu_flags=,${cpu#*,} ;; *) cpu_flags="" ;; esac
+[ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host$cpu_flags"
 append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
 set -- qemu-system-x86_64 $accel -smp 2 -m "$ram" \
