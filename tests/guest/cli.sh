@@ -42,17 +42,6 @@ blocks_match_sysfs() {
 	done
 }
 check "hplab blocks --json matches /sys/devices/system/memory" blocks_match_sysfs
-# util-linux lsmem, one line per block: "<block> <state> <zones>"
-blocks_match_lsmem() {
-	lsmem -a -n -o BLOCK,STATE,ZONES > /tmp/lsmem || return 1
-	# For an offline block lsmem lists the zones it could go to, hplab "-".
-	for n in 0 1 2; do
-		b=$(($(at $n) / BLOCK))
-		want=$(awk -v b=$b '$1 == b { print $2, ($2 == "online" ? $3 : "-") }' /tmp/lsmem)
-		got=$(hplab blocks | awk -v b=$b '$1 == b { print $4, $5 }')
-		[ -n "$want" ] && [ "$got" = "$want" ] || { diag "block $b: hplab '$got', lsmem '$want'"; return 1; }
-	done
-}
 check "hplab blocks agrees with util-linux lsmem on state and zone" blocks_match_lsmem
 # blocks_row N PATTERN [OPTION]: hplab [OPTION] blocks has a row for
 # block N of the region that goes on (after its range) as PATTERN

@@ -255,6 +255,18 @@ hplab_map_cells() {
 	sed -n 's/^ *0x[0-9a-f]* \([.=MKmk-]*\)$/\1/p' /tmp/map | tr -d '\n'
 }
 
+# hplab blocks and util-linux lsmem list the same blocks of the region,
+# at least one, each with the same state and zone (for an offline block
+# lsmem lists the zones it could go to, hplab "-").
+blocks_match_lsmem() {
+	lsmem -a -n -o BLOCK,STATE,ZONES |
+		awk -v first=$((REGION_START / BLOCK)) -v n="$REGION_BLOCKS" '
+			$1 >= first && $1 < first + n { print $1, $2, ($2 == "online" ? $3 : "-") }' > /tmp/lsmem
+	hplab blocks -n -o BLOCK,STATE,ZONE | awk '{ print $1, $2, $3 }' > /tmp/hplab
+	[ -s /tmp/hplab ] && cmp -s /tmp/hplab /tmp/lsmem ||
+		{ diag "hplab and lsmem differ:" "$(diff /tmp/hplab /tmp/lsmem | head -n 10)"; return 1; }
+}
+
 # How many blocks of the region have a memory block device.
 region_blocks_present() {
 	present=0
