@@ -10,6 +10,7 @@
 #ifndef _HOTPLUG_LAB_COMPAT_H
 #define _HOTPLUG_LAB_COMPAT_H
 
+#include <linux/gfp.h>
 #include <linux/memory_hotplug.h>
 
 #if !IS_ENABLED(CONFIG_MEMORY_HOTPLUG) || !IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)
@@ -77,6 +78,21 @@ bool hplab_firmware_ram_covers(u64 start, u64 size);
  */
 #ifdef HPLAB_HAVE_MHP_GET_DEFAULT_ONLINE_TYPE
 const char *hplab_default_online_type(void);
+#endif
+
+/*
+ * alloc_contig_range() (target.c migrates a block empty with it, as
+ * virtio-mem does) takes the migratetype to allocate as on 6.1 and 6.12,
+ * and acr_flags_t on 7.3: ACR_FLAGS_NONE is the plain allocation that
+ * MIGRATE_MOVABLE asked for before.
+ */
+#if !IS_ENABLED(CONFIG_CONTIG_ALLOC)
+#error "hotplug_lab needs CONFIG_CONTIG_ALLOC (alloc_contig_range())"
+#endif
+#ifdef ACR_FLAGS_NONE
+#define HPLAB_ACR_MOVABLE	ACR_FLAGS_NONE
+#else
+#define HPLAB_ACR_MOVABLE	MIGRATE_MOVABLE
 #endif
 
 #endif /* _HOTPLUG_LAB_COMPAT_H */

@@ -123,13 +123,39 @@ static int hplab_parse_group_id(const char *word, int *mgid, const char **why)
 	return 0;
 }
 
+static int hplab_parse_memmap(const char *word, bool *memmap_on_memory,
+			      const char **why)
+{
+	if (!strcmp(word, "memmap=on"))
+		*memmap_on_memory = true;
+	else if (!strcmp(word, "memmap=off"))
+		*memmap_on_memory = false;
+	else
+		return hplab_reject(why, -EINVAL,
+				    "the last word is memmap=on or memmap=off");
+	return 0;
+}
+
+/* While a group follows a request, only target.c's work item changes it. */
+static int hplab_check_not_followed(int mgid, const char **why)
+{
+	if (hplab_target_follows(mgid))
+		return hplab_reject(why, -EBUSY,
+				    "the group follows a requested size: write '<id> none' to the target file first");
+	return 0;
+}
+
 static int hplab_region_store(char **words, int nr_words, const char **why)
 {
 	u64 start, size;
 	int ret;
 
-	if (nr_words == 1 && !strcmp(words[0], "release"))
+	if (nr_words == 1 && !strcmp(words[0], "release")) {
+		if (hplab_target_follows(-1))
+			return hplab_reject(why, -EBUSY,
+					    "a group follows a requested size in the region: write '<id> none' to the target file first");
 		return hplab_region_release(why);
+	}
 	if ((nr_words != 2 && nr_words != 3) ||
 	    (nr_words == 3 && strcmp(words[2], "force")))
 		return hplab_reject(why, -EINVAL,
@@ -147,7 +173,8 @@ static int hplab_groups_store(char **words, int nr_words, const char **why)
 	u64 size;
 
 	if (nr_words == 2 && !strcmp(words[0], "delete")) {
-		ret = hplab_parse_group_id(words[1], &mgid, why);
+		ret = hplab_parse_group_id(words[1], &mgid, why) ?:
+		      hplab_check_not_followed(mgid, why);
 		return ret ? ret : hplab_group_delete(mgid, why);
 	}
 	if (nr_words < 2 || nr_words > 3 ||
@@ -176,13 +203,12 @@ static int hplab_add_store(char **words, int nr_words, const char **why)
 		return hplab_reject(why, -EINVAL,
 				    "write '<group-id> <start> <size> [memmap=on|off]'");
 	if (nr_words == 4) {
-		if (!strcmp(words[3], "memmap=on"))
-			memmap_on_memory = true;
-		else if (strcmp(words[3], "memmap=off"))
-			return hplab_reject(why, -EINVAL,
-					    "the last word is memmap=on or memmap=off");
+		ret = hplab_parse_memmap(words[3], &memmap_on_memory, why);
+		if (ret)
+			return ret;
 	}
-	ret = hplab_parse_group_id(words[0], &mgid, why);
+	ret = hplab_parse_group_id(words[0], &mgid, why) ?:
+	      hplab_check_not_followed(mgid, why);
 	if (ret)
 		return ret;
 	ret = hplab_parse_range(words + 1, &start, &size, why);
@@ -199,7 +225,8 @@ static int hplab_remove_store(char **words, int nr_words, const char **why)
 	if (nr_words != 2 && nr_words != 3)
 		return hplab_reject(why, -EINVAL,
 				    "write '<group-id> <start> <size>' or '<group-id> all'");
-	ret = hplab_parse_group_id(words[0], &mgid, why);
+	ret = hplab_parse_group_id(words[0], &mgid, why) ?:
+	      hplab_check_not_followed(mgid, why);
 	if (ret)
 		return ret;
 	if (nr_words == 2) {
@@ -239,6 +266,31 @@ static int hplab_granularity_store(char **words, int nr_words,
 		return hplab_reject(why, -EINVAL,
 				    "the granularity is a non-zero size (decimal or 0x-hex, optional K, M, G or T suffix) or 'default'");
 	return hplab_set_granularity(mgid, bytes, why);
+}
+
+static int hplab_target_store(char **words, int nr_words, const char **why)
+{
+	bool memmap_on_memory = false;
+	int mgid, ret;
+	u64 size;
+
+	if (nr_words < 2 || nr_words > 3)
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <size> [memmap=on|off]' or '<group-id> none'");
+	ret = hplab_parse_group_id(words[0], &mgid, why);
+	if (ret)
+		return ret;
+	if (nr_words == 2 && !strcmp(words[1], "none"))
+		return hplab_target_clear(mgid, why);
+	if (nr_words == 3) {
+		ret = hplab_parse_memmap(words[2], &memmap_on_memory, why);
+		if (ret)
+			return ret;
+	}
+	if (hplab_parse_size(words[1], &size))
+		return hplab_reject(why, -EINVAL,
+				    "sizes are decimal or 0x-hex numbers with an optional K, M, G or T suffix");
+	return hplab_target_set(mgid, size, memmap_on_memory, why);
 }
 
 static int hplab_info_show(struct seq_file *m)
@@ -286,6 +338,7 @@ static const struct hplab_file hplab_files[] = {
 	{ "add",	 0600, hplab_add_show,	       hplab_add_store },
 	{ "remove",	 0600, hplab_remove_show,      hplab_remove_store },
 	{ "granularity", 0600, hplab_granularity_show, hplab_granularity_store },
+	{ "target",	 0600, hplab_target_show,      hplab_target_store },
 	{ "ranges",	 0400, hplab_ranges_show,      NULL },
 	{ "events",	 0400, hplab_events_show,      NULL },
 };
@@ -394,9 +447,11 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 	 * dropped before its turn for a signal its writer handles and goes
 	 * on from (once its turn came, an offline stops for any signal).
 	 */
+	if (def->store == hplab_target_store)
+		hplab_target_announce(true);
 	if (mutex_lock_killable(&hplab.lock)) {
 		ret = -EINTR;
-		goto out_free;
+		goto out_announced;
 	}
 	if (ret >= 0)
 		ret = def->store(words, nr_words, &why);
@@ -404,7 +459,9 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 		sizeof(of->verdict));
 	mutex_unlock(&hplab.lock);
 
-out_free:
+out_announced:
+	if (def->store == hplab_target_store)
+		hplab_target_announce(false);
 	kfree(args);
 	kfree(buf);
 	return ret < 0 ? ret : count;

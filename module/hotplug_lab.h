@@ -8,11 +8,13 @@
  * offline_and_remove_memory(), optionally with MHP_MEMMAP_ON_MEMORY.
  *
  * Locking: hplab.lock, a mutex, serialises every operation. It protects
- * every member of struct hplab, every struct hplab_group and hplab_chunk,
- * and the event ring. The functions of region.c, groups.c, plug.c and
- * events.c read or change that state: they must be called with it held,
- * and say so with lockdep_assert_held(). The debugfs handlers take it, and
- * module init and exit for the region= claim and the teardown. blocks.c
+ * every member of struct hplab, every struct hplab_group (with its
+ * hplab_target) and hplab_chunk, and the event ring. The functions of
+ * region.c, groups.c, plug.c, target.c and events.c read or change that
+ * state: they must be called with it held, and say so with
+ * lockdep_assert_held(). The debugfs handlers take it, target.c's work
+ * item for each step, and module init and exit for the region= claim and
+ * the teardown; the work item is cancelled without it. blocks.c
  * and compat.c look only at the kernel's state and need no lock. It is
  * taken before the kernel's device_hotplug_lock and mem_hotplug_lock (we
  * call into memory hotplug while holding it), so nothing called back by
@@ -49,6 +51,31 @@ enum hplab_check {
 };
 
 /**
+ * struct hplab_target - the requested size of a dynamic group (target.c)
+ * @active: the group follows a request: only the work item adds and
+ *	removes its memory
+ * @requested: bytes to plug
+ * @memmap_on_memory: plug with MHP_MEMMAP_ON_MEMORY
+ * @reached: the request was met, and "reached" logged
+ * @retrying: a pass stopped short; the next starts at @retry_at
+ * @retry_ms: the delay before the next pass, doubled after each pass
+ *	that stops short, 0 after a step that succeeds
+ * @retry_at: jiffies at which the next pass is due
+ * @unplug_below: this pass unplugs below this address: the units above
+ *	it were unplugged or found busy
+ */
+struct hplab_target {
+	bool active;
+	u64 requested;
+	bool memmap_on_memory;
+	bool reached;
+	bool retrying;
+	unsigned int retry_ms;
+	unsigned long retry_at;
+	u64 unplug_below;
+};
+
+/**
  * struct hplab_group - a kernel memory group registered by the module
  * @list: entry in hplab.groups, in creation order
  * @mgid: the kernel's memory group id, passed with MHP_NID_IS_MGID
@@ -57,6 +84,7 @@ enum hplab_check {
  * @size: static: maximum size; dynamic: unit size (bytes)
  * @granularity: bytes per add_memory_driver_managed() call, 0 for default
  * @added: bytes currently added to the group
+ * @target: the requested size a dynamic group follows (target.c)
  */
 struct hplab_group {
 	struct list_head list;
@@ -66,6 +94,7 @@ struct hplab_group {
 	u64 size;
 	u64 granularity;
 	u64 added;
+	struct hplab_target target;
 };
 
 /**
@@ -140,6 +169,9 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	      const char **why);
 int hplab_remove(int mgid, u64 start, u64 size, const char **why);
 int hplab_remove_all(int mgid, const char **why);
+int hplab_check_memmap_on_memory(const struct hplab_group *group,
+				 const char **why);
+bool hplab_range_added(u64 start, u64 size);
 void hplab_chunks_abandon(void);
 int hplab_set_granularity(int mgid, u64 bytes, const char **why);
 u64 hplab_added_bytes(void);
@@ -147,6 +179,15 @@ const char *hplab_check_name(void);
 void hplab_limits_show(struct seq_file *m);
 int hplab_granularity_show(struct seq_file *m);
 int hplab_ranges_show(struct seq_file *m);
+
+/* target.c */
+void hplab_target_announce(bool begin);
+int hplab_target_set(int mgid, u64 size, bool memmap_on_memory,
+		     const char **why);
+int hplab_target_clear(int mgid, const char **why);
+bool hplab_target_follows(int mgid);
+int hplab_target_show(struct seq_file *m);
+void hplab_target_exit(void);
 
 /* blocks.c */
 enum hplab_block_state {

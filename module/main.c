@@ -103,6 +103,7 @@ static void __exit hplab_exit(void)
 	const char *why;
 
 	hplab_debugfs_exit();
+	hplab_target_exit();
 	hplab_notifier_exit();
 	mutex_lock(&hplab.lock);
 	/*

@@ -193,12 +193,20 @@ static int hplab_remove_chunk(struct hplab_chunk *chunk)
 	return 0;
 }
 
-static bool hplab_range_overlaps_chunks(u64 start, u64 end)
+/**
+ * hplab_range_added() - is any of a range added, to any group
+ * @start: physical start
+ * @size: size
+ *
+ * Return: true if an add overlaps [@start, @start + @size).
+ */
+bool hplab_range_added(u64 start, u64 size)
 {
 	struct hplab_chunk *chunk;
 
+	lockdep_assert_held(&hplab.lock);
 	list_for_each_entry(chunk, &hplab.chunks, list)
-		if (hplab_chunk_intersects(chunk, start, end))
+		if (hplab_chunk_intersects(chunk, start, start + size))
 			return true;
 	return false;
 }
@@ -222,6 +230,27 @@ static int hplab_check_range(u64 start, u64 size, const char **why)
 }
 
 /**
+ * hplab_check_memmap_on_memory() - can adds to a group self-host the memmap
+ * @group: the group
+ * @why: set to the reason of a rejection
+ *
+ * Return: 0 if an add with memmap=on would self-host it, or -EOPNOTSUPP
+ * with @why set.
+ */
+int hplab_check_memmap_on_memory(const struct hplab_group *group,
+				 const char **why)
+{
+	if (!hplab_memmap_on_memory())
+		return hplab_reject(why, -EOPNOTSUPP,
+				    "memmap=on needs memory_hotplug.memmap_on_memory=1 on the kernel command line");
+	if (!HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK &&
+	    group->granularity > memory_block_size_bytes())
+		return hplab_reject(why, -EOPNOTSUPP,
+				    "kernels before 6.8 self-host the memmap of one memory block per add only: set this group's granularity to the block size");
+	return 0;
+}
+
+/**
  * hplab_add() - hot-add memory to a group
  * @mgid: memory group id
  * @start: physical start, inside the region
@@ -236,7 +265,6 @@ static int hplab_check_range(u64 start, u64 size, const char **why)
 int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	      const char **why)
 {
-	const u64 block_size = memory_block_size_bytes();
 	struct hplab_group *group = hplab_group_find(mgid);
 	struct hplab_chunk *chunk, *next;
 	mhp_t flags = MHP_NID_IS_MGID;
@@ -250,7 +278,7 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 	ret = hplab_check_range(start, size, why);
 	if (ret)
 		return ret;
-	if (hplab_range_overlaps_chunks(start, start + size))
+	if (hplab_range_added(start, size))
 		return hplab_reject(why, -EEXIST,
 				    "part of the range is already added (see the ranges file)");
 	if (!group->dynamic && group->added + size > group->size)
@@ -261,13 +289,9 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 		return hplab_reject(why, -EINVAL,
 				    "a dynamic group adds whole units: start and size must be multiples of its unit");
 	if (memmap_on_memory) {
-		if (!hplab_memmap_on_memory())
-			return hplab_reject(why, -EOPNOTSUPP,
-					    "memmap=on needs memory_hotplug.memmap_on_memory=1 on the kernel command line");
-		if (!HPLAB_MEMMAP_ON_MEMORY_MULTI_BLOCK &&
-		    group->granularity > block_size)
-			return hplab_reject(why, -EOPNOTSUPP,
-					    "kernels before 6.8 self-host the memmap of one memory block per add only: set this group's granularity to the block size");
+		ret = hplab_check_memmap_on_memory(group, why);
+		if (ret)
+			return ret;
 		flags |= MHP_MEMMAP_ON_MEMORY;
 	}
 	granularity = hplab_add_granularity(group, memmap_on_memory, size);

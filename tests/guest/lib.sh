@@ -114,7 +114,8 @@ last_event() {
 # Everything a rejected write must leave as it was: the module's view and
 # the kernel's.
 snapshot() {
-	cat "$HPLAB/region" "$HPLAB/groups" "$HPLAB/ranges" "$HPLAB/granularity"
+	cat "$HPLAB/region" "$HPLAB/groups" "$HPLAB/ranges" "$HPLAB/granularity" \
+		"$HPLAB/target"
 	kernel_view
 }
 
@@ -425,11 +426,14 @@ setup() {
 	write region "$(hex $REGION_START) $(hex $REGION_SIZE)" || bail "setup: claim the region"
 }
 
-# Undo whatever a script left: remove all memory, delete the groups,
-# release the region, unload, restore the online policy. Returns non-zero
-# if any of it fails.
+# Undo whatever a script left: stop following requests, remove all
+# memory, delete the groups, release the region, unload, restore the
+# online policy. Returns non-zero if any of it fails.
 cleanup() {
 	if [ -d "$HPLAB" ]; then
+		for g in $(awk 'NR > 1 { print $1 }' "$HPLAB/target"); do
+			write target "$g none" || return 1
+		done
 		for g in $(awk 'NR > 1 { print $1 }' "$HPLAB/groups"); do
 			grep -q "^$g " "$HPLAB/ranges" && { write remove "$g all" || return 1; }
 			write groups "delete $g" || return 1
