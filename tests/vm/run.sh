@@ -151,7 +151,17 @@ set +e
 status=0
 # A debug kernel's boot of the scenarios takes 10 minutes or more under
 # TCG while another boot shares the machine; the timeout only stops a hang.
+# The host's load and free memory every 10 s of the boot: a stall the
+# guest reports may be the host's (TCG runs on one host thread).
+(
+	while :; do
+		echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg) $(awk '$1 == "MemAvailable:" { print int($2 / 1024) }' /proc/meminfo)"
+		sleep 10
+	done
+) > "$work/host.log" &
+host_sampler=$!
 timeout "${HPLAB_VM_TIMEOUT:-1800}" "$@" || status=$?
+kill $host_sampler
 
 # Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
 # (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
@@ -233,5 +243,15 @@ bad_kernel_lines "$work/console-checked.txt" | awk '!seen[$0]++' > "$work/kernel
 [ ! -s "$work/kernel-bad" ]
 result $? "the kernel reported no WARNING, BUG, Oops or restore failure (console and dmesg)"
 sed 's/^/# /' "$work/kernel-bad"
+# The first report whole, the check the guest had reached, and what the
+# host had to give meanwhile, so that one failure in CI can be read.
+if [ -s "$work/kernel-bad" ]; then
+	first=$(head -n 1 "$work/kernel-bad")
+	awk -v first="$first" '$0 == first { at = NR } at && NR < at + 40' "$work/console-checked.txt" | sed 's/^/# | /'
+	awk -v first="$first" '$0 == first { print "# the last check before it: " (last ? last : "none"); exit }
+		/^(ok|not ok) / { last = $0 }' "$work/console-checked.txt"
+	awk 'NR == 1 { t0 = $1; lo = $3 } $2 > load { load = $2 } $3 < lo { lo = $3 }
+		END { printf "# host over the boot: %d s, 1-min load up to %s, MemAvailable down to %d MiB\n", $1 - t0, load, lo }' "$work/host.log"
+fi
 echo "1..$ran"
 exit $failed
