@@ -4,12 +4,15 @@
  * online/offline, granularity.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <libsmartcols.h>
 
 #include "hplab.h"
@@ -184,6 +187,13 @@ static const struct hplab_column group_columns[] = {
 	{ "NODE", "NUMA node", HPLAB_COL_NUMBER },
 	{ "SIZE", "static: maximum size; dynamic: unit", HPLAB_COL_NUMBER },
 	{ "ADDED", "memory added to the group", HPLAB_COL_NUMBER },
+	/* Extra, so that scripts reading the five columns above keep working. */
+	{ "REQUESTED", "the size the group follows (hplab target); null for none and static groups",
+	  HPLAB_COL_NUMBER, true },
+	{ "PLUGGED", "memory added, as the target file counts it (ADDED without a request)",
+	  HPLAB_COL_NUMBER, true },
+	{ "TARGET", "working, reached or retrying; null without a request", HPLAB_COL_STRING, true },
+	{ "RETRY_MS", "retrying: milliseconds between the module's passes", HPLAB_COL_NUMBER, true },
 };
 
 const struct hplab_table_def hplab_groups_table = HPLAB_TABLE("groups", group_columns);
@@ -194,7 +204,7 @@ static int hplab_group_list(const struct hplab_ctx *ctx)
 {
 	struct libscols_table *table;
 	struct hplab_view view;
-	char id[16], node[16], size[32], added[32];
+	char id[16], node[16], size[32], added[32], requested[32], plugged[32], retry[24];
 	size_t i;
 
 	if (hplab_view_load_or_warn(ctx, &view))
@@ -202,14 +212,19 @@ static int hplab_group_list(const struct hplab_ctx *ctx)
 	table = hplab_table_new(ctx, &hplab_groups_table);
 	for (i = 0; i < view.nr_groups; i++) {
 		const struct hplab_group *g = &view.groups[i];
+		const struct hplab_target *t = hplab_view_target(&view, g->id);
 		const char *cells[] = {
 			id, g->type, node,
 			hplab_format_size(ctx, g->size, size, sizeof(size)),
 			hplab_format_size(ctx, g->added, added, sizeof(added)),
+			t ? hplab_format_size(ctx, t->requested, requested, sizeof(requested)) : NULL,
+			hplab_format_size(ctx, t ? t->plugged : g->added, plugged, sizeof(plugged)),
+			t ? t->state : NULL, t ? retry : NULL,
 		};
 
 		snprintf(id, sizeof(id), "%d", g->id);
 		snprintf(node, sizeof(node), "%d", g->node);
+		snprintf(retry, sizeof(retry), "%lu", t ? t->retry_ms : 0);
 		hplab_table_add_cells(table, cells);
 	}
 	hplab_table_print(table);
@@ -625,4 +640,303 @@ int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv)
 	ret = hplab_granularity_show(ctx, text);
 	free(text);
 	return ret;
+}
+
+/* How often hplab target looks at the target file: about 5 times a second. */
+#define HPLAB_TARGET_POLL_MS	200
+#define HPLAB_TARGET_TIMEOUT	600
+#define HPLAB_TARGET_TIMEOUT_MAX 1000000
+
+static const struct hplab_column target_columns[] = {
+	{ "ID", "memory group id", HPLAB_COL_NUMBER },
+	{ "REQUESTED", "the size asked for", HPLAB_COL_NUMBER },
+	{ "PLUGGED", "memory added to the group", HPLAB_COL_NUMBER },
+	{ "MEMMAP", "yes if the module plugs with memmap_on_memory", HPLAB_COL_BOOLEAN },
+	{ "STATE", "working, reached or retrying" },
+	{ "RETRY_MS", "retrying: milliseconds until the module's next pass", HPLAB_COL_NUMBER },
+	{ "RESULT", "retrying: the errno of the module's last retry event" },
+	{ "REASON", "retrying: why the module stopped (its last retry event)" },
+};
+
+static const struct hplab_table_def target_table = HPLAB_TABLE("target", target_columns);
+
+/* Where the wait is: one line on a terminal, rewritten, or a line per change. */
+struct hplab_progress {
+	bool tty;
+	size_t shown;		/* the length of the line on the terminal */
+	char last[128];		/* the last line printed */
+};
+
+static void hplab_progress_show(const struct hplab_ctx *ctx, struct hplab_progress *p,
+				const struct hplab_target *t)
+{
+	char line[sizeof(p->last)], plugged[32], requested[32];
+	size_t len;
+
+	if (ctx->json)
+		return;
+	len = snprintf(line, sizeof(line), "group %d: %s of %s plugged (%s)", t->group,
+		       hplab_format_size(ctx, t->plugged, plugged, sizeof(plugged)),
+		       hplab_format_size(ctx, t->requested, requested, sizeof(requested)),
+		       t->state);
+	if (!strcmp(line, p->last))
+		return;
+	snprintf(p->last, sizeof(p->last), "%s", line);
+	if (!p->tty) {
+		puts(line);
+		fflush(stdout);
+		return;
+	}
+	/* Blanks over what is left of a longer line before it. */
+	printf("\r%s%*s", line, p->shown > len ? (int)(p->shown - len) : 0, "");
+	fflush(stdout);
+	p->shown = len;
+}
+
+/* End the terminal's line, before a message or at the end. */
+static void hplab_progress_end(struct hplab_progress *p)
+{
+	if (p->tty && p->shown)
+		putchar('\n');
+	p->shown = 0;
+	fflush(stdout);
+}
+
+/*
+ * Why GROUP's request is retrying, from the events file: the newest
+ * "target [<group> retry <ms>]" event from SINCE on (the write's own
+ * event or later, so never the reason of an earlier request), and the
+ * plug or unplug steps of that pass that failed. RESULT and REASON get
+ * the retry event's errno and reason (allocated), NULL if it is not in
+ * the log; STEPS the failed steps, one "  step: ..." line each.
+ */
+static void hplab_target_why(const struct hplab_ctx *ctx, const char *group,
+			     unsigned long long since, char **result, char **reason,
+			     char *steps, size_t len)
+{
+	char *text = hplab_read(ctx, _PATH_HPLAB "/events"), *line, *save = NULL;
+	size_t glen = strlen(group), pass_used = 0;
+	char *pass = calloc(1, len);
+
+	*result = *reason = NULL;
+	steps[0] = '\0';
+	for (line = text && pass ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct hplab_event ev;
+		const char *step;
+
+		if (hplab_event_parse(line, &ev) || strcmp(ev.file, "target") ||
+		    strtoull(ev.seq, NULL, 10) < since ||
+		    strncmp(ev.args, group, glen) || ev.args[glen] != ' ')
+			continue;
+		/* The group's id exactly: "1 retry" is not group 13's. */
+		step = ev.args + glen + 1;
+		if (!strncmp(step, "retry ", 6)) {
+			free(*result);
+			free(*reason);
+			*result = strdup(ev.result);
+			*reason = ev.reason ? strdup(ev.reason) : NULL;
+			memcpy(steps, pass, len);
+			pass[0] = '\0';
+			pass_used = 0;
+		} else if (!strncmp(step, "reached ", 8)) {
+			pass[0] = '\0';
+			pass_used = 0;
+		} else if (strcmp(ev.result, "ok")) {
+			hplab_append(pass, len, &pass_used, "  step: %s: %s%s%s\n", step, ev.result,
+				     ev.reason ? ": " : "", ev.reason ? ev.reason : "");
+		}
+	}
+	free(pass);
+	free(text);
+}
+
+/* The events the module has logged so far: the next event's sequence number. */
+static unsigned long long hplab_events_logged(const struct hplab_ctx *ctx)
+{
+	char *info = hplab_read(ctx, _PATH_HPLAB "/info");
+	char *count = info ? hplab_key_value(info, "events") : NULL;
+	unsigned long long n = count ? strtoull(count, NULL, 10) : 0;
+
+	free(count);
+	free(info);
+	return n;
+}
+
+static void hplab_target_json(const struct hplab_ctx *ctx, const struct hplab_target *t,
+			      const char *result, const char *reason)
+{
+	struct libscols_table *table = hplab_table_new(ctx, &target_table);
+	char id[16], requested[32], plugged[32], retry[24];
+	const char *cells[] = {
+		id, hplab_format_size(ctx, t->requested, requested, sizeof(requested)),
+		hplab_format_size(ctx, t->plugged, plugged, sizeof(plugged)),
+		t->memmap_on ? "yes" : "no", t->state, retry, result, reason,
+	};
+
+	snprintf(id, sizeof(id), "%d", t->group);
+	snprintf(retry, sizeof(retry), "%lu", t->retry_ms);
+	hplab_table_add_cells(table, cells);
+	hplab_table_print(table);
+}
+
+/*
+ * Wait until GROUP's row of the target file says reached (0) or
+ * retrying (64, with the reason), for at most TIMEOUT seconds (1).
+ */
+static int hplab_target_wait(const struct hplab_ctx *ctx, const char *group,
+			     uint64_t requested, unsigned long timeout,
+			     unsigned long long since)
+{
+	struct hplab_progress progress = { .tty = isatty(STDOUT_FILENO) };
+	const struct timespec poll = { 0, HPLAB_TARGET_POLL_MS * 1000000L };
+	struct hplab_view view = { 0 };
+	struct hplab_target t = { 0 };
+	struct timespec start, now;
+	char *result = NULL, *reason = NULL, steps[2048], size[32], wanted[32];
+	int id = atoi(group), ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		const struct hplab_target *row;
+
+		ret = hplab_targets_load(ctx, &view);
+		if (ret) {
+			hplab_progress_end(&progress);
+			if (ret != -EPROTO)
+				hplab_access_warn(ctx, -ret);
+			ret = HPLAB_EXIT_REJECTED;
+			break;
+		}
+		row = hplab_view_target(&view, id);
+		if (!row) {
+			hplab_progress_end(&progress);
+			hplab_warn("group %s follows no request any more: another writer ended it (hplab events)",
+				   group);
+			ret = HPLAB_EXIT_REJECTED;
+			break;
+		}
+		t = *row;
+		if (t.requested != requested) {
+			hplab_progress_end(&progress);
+			hplab_warn("group %s follows %s now: another writer replaced the request (hplab events)",
+				   group, hplab_format_size(ctx, t.requested, size, sizeof(size)));
+			ret = HPLAB_EXIT_REJECTED;
+			break;
+		}
+		hplab_progress_show(ctx, &progress, &t);
+		if (!strcmp(t.state, "reached")) {
+			ret = HPLAB_EXIT_OK;
+			break;
+		}
+		if (!strcmp(t.state, "retrying")) {
+			hplab_progress_end(&progress);
+			hplab_target_why(ctx, group, since, &result, &reason, steps, sizeof(steps));
+			hplab_warn("group %s: %s of %s plugged: the module stopped, and tries again in %lu %s (hplab events)",
+				   group, hplab_format_size(ctx, t.plugged, size, sizeof(size)),
+				   hplab_format_size(ctx, t.requested, wanted, sizeof(wanted)),
+				   t.retry_ms % 1000 ? t.retry_ms : t.retry_ms / 1000,
+				   t.retry_ms % 1000 ? "ms" : "s");
+			if (result)
+				fprintf(stderr, "  reason: %s%s%s\n", result, reason ? ": " : "",
+					reason ? reason : "");
+			else
+				fputs("  reason: not in the event log any more (it keeps the last 256 events)\n",
+				      stderr);
+			fputs(steps, stderr);
+			ret = HPLAB_EXIT_PARTIAL;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((unsigned long)(now.tv_sec - start.tv_sec) >= timeout) {
+			hplab_progress_end(&progress);
+			hplab_warn("group %s: not reached in %lu s, %s plugged (working); the module goes on ('hplab target %s none' stops it)",
+				   group, timeout, hplab_format_size(ctx, t.plugged, size, sizeof(size)),
+				   group);
+			ret = HPLAB_EXIT_REJECTED;
+			break;
+		}
+		nanosleep(&poll, NULL);
+	}
+	hplab_progress_end(&progress);
+	if (ctx->json && t.state[0])
+		hplab_target_json(ctx, &t, result, reason);
+	free(result);
+	free(reason);
+	hplab_view_free(&view);
+	return ret;
+}
+
+/* --timeout=SECONDS: whole seconds, 1 to HPLAB_TARGET_TIMEOUT_MAX. */
+static int hplab_timeout_arg(const char *command, const char *arg, unsigned long *timeout)
+{
+	char *end;
+
+	errno = 0;
+	*timeout = isdigit((unsigned char)*arg) ? strtoul(arg, &end, 10) : 0;
+	if (!*timeout || errno || *end || *timeout > HPLAB_TARGET_TIMEOUT_MAX)
+		return hplab_usage_error(command, "--timeout takes whole seconds, 1 to %d",
+					 HPLAB_TARGET_TIMEOUT_MAX);
+	return 0;
+}
+
+/*
+ * hplab target <group> <size> [--memmap-on-memory] [--no-wait] [--timeout=S]
+ * hplab target <group> none
+ */
+int cmd_target(struct hplab_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "memmap-on-memory", no_argument, NULL, 'm' },
+		{ "no-wait", no_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long timeout = HPLAB_TARGET_TIMEOUT;
+	bool memmap = false, wait = true, timeout_set = false, none;
+	unsigned long long since;
+	uint64_t size = 0;
+	int opt, ret;
+
+	if (hplab_wants_help(argv[0], argc, argv))
+		return HPLAB_EXIT_OK;
+	optind = 0;
+	while ((opt = hplab_getopt(ctx, argc, argv, "mt:", longopts, NULL, &ret)) > 0) {
+		if (opt == 'm') {
+			memmap = true;
+		} else if (opt == 'W') {
+			wait = false;
+		} else {
+			if (hplab_timeout_arg(argv[0], optarg, &timeout))
+				return HPLAB_EXIT_USAGE;
+			timeout_set = true;
+		}
+	}
+	if (!opt)
+		return ret;
+	if (argc - optind != 2)
+		return hplab_usage_error(argv[0], "expected <group> <size> or <group> none");
+	none = !strcmp(argv[optind + 1], "none");
+	if (hplab_group_arg(argv[0], argv[optind]) ||
+	    (!none && hplab_size_arg(argv[0], "size", argv[optind + 1], &size)))
+		return HPLAB_EXIT_USAGE;
+	if (none && (memmap || timeout_set))
+		return hplab_usage_error(argv[0], "none takes neither --memmap-on-memory nor --timeout");
+	ret = hplab_require_module(ctx);
+	if (ret)
+		return ret;
+	if (!hplab_has_target_file(ctx)) {
+		hplab_warn("this hotplug_lab has no target file: it is older than hplab (update the module)");
+		return HPLAB_EXIT_REJECTED;
+	}
+	if (none)
+		return hplab_exit_for(hplab_request(ctx, "target", "%s none", argv[optind]));
+	/* The retry reason must be this request's, not an earlier one's. */
+	since = hplab_events_logged(ctx);
+	if (hplab_request(ctx, "target", "%s %s memmap=%s", argv[optind], argv[optind + 1],
+			  memmap ? "on" : "off"))
+		return HPLAB_EXIT_REJECTED;
+	if (!wait)
+		return HPLAB_EXIT_OK;
+	return hplab_target_wait(ctx, argv[optind], size, timeout, since);
 }

@@ -217,43 +217,27 @@ int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 	if (!text)
 		return hplab_access_warn(ctx, errno);
 	table = hplab_table_new(ctx, &hplab_events_table);
-	/* "<seq> <file> [<args>] ok" or "... <ERRNO>: <reason>" */
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		/*
-		 * The words written end at the first "] ": a reason may hold
-		 * brackets of its own ("[memmap=on|off]").
-		 */
-		char *open = strchr(line, '['), *close = open ? strstr(open, "] ") : NULL;
-		char *seq = line, *file, *result, *reason;
+		struct hplab_event ev;
+		const char *row[5];
 
-		if (!open || !close || close < open || open == line) {
+		switch (hplab_event_parse(line, &ev)) {
+		case HPLAB_EVENT_NO_ARGS:
 			hplab_warn("%s/events: unexpected line: '%s'", _PATH_HPLAB, line);
 			continue;
-		}
-		open[-1] = '\0';
-		*close = '\0';
-		file = strchr(seq, ' ');
-		if (file)
-			*file++ = '\0';
-		/* SEQ is a JSON number: digits only. */
-		if (!file || !*seq || seq[strspn(seq, "0123456789")]) {
+		case HPLAB_EVENT_NO_SEQ:
 			hplab_warn("%s/events: a line does not start with <seq> <file>: '%s'",
-				   _PATH_HPLAB, seq);
+				   _PATH_HPLAB, ev.seq);
 			continue;
+		case HPLAB_EVENT_OK:
+			break;
 		}
-		result = close + 1;
-		while (*result == ' ')
-			result++;
-		reason = strstr(result, ": ");
-		if (reason) {
-			*reason = '\0';
-			reason += 2;
-		}
-		{
-			const char *row[] = { seq, file, open + 1, result, reason };
-
-			hplab_table_add_cells(table, row);
-		}
+		row[0] = ev.seq;
+		row[1] = ev.file;
+		row[2] = ev.args;
+		row[3] = ev.result;
+		row[4] = ev.reason;
+		hplab_table_add_cells(table, row);
 	}
 	hplab_table_print(table);
 	free(text);

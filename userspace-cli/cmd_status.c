@@ -16,115 +16,6 @@
 
 #include "hplab.h"
 
-static char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
-{
-	char *text = hplab_read(ctx, path);
-
-	if (text)
-		text[strcspn(text, "\n")] = '\0';
-	return text;
-}
-
-/*
- * key/value pairs: aligned text, or one JSON object with --json (in a
- * one-element array, as libsmartcols prints a table). A list is its items
- * separated by "; " in text and a JSON array.
- */
-#define HPLAB_MAX_KV 16
-enum hplab_kv_type { KV_STRING, KV_NUMBER, KV_BOOLEAN, KV_LIST };
-
-struct hplab_kv {
-	const char *key;
-	char *value;
-	enum hplab_kv_type type;
-};
-
-static void hplab_kv_json(const struct hplab_kv *kv)
-{
-	const char *item;
-
-	if (kv->type == KV_NUMBER && kv->value) {
-		fputs(kv->value, stdout);
-		return;
-	}
-	/* yes or no; anything else stays a string */
-	if (kv->type == KV_BOOLEAN && kv->value &&
-	    (!strcmp(kv->value, "yes") || !strcmp(kv->value, "no"))) {
-		fputs(!strcmp(kv->value, "yes") ? "true" : "false", stdout);
-		return;
-	}
-	if (kv->type != KV_LIST) {
-		hplab_json_string(kv->value);
-		return;
-	}
-	putchar('[');
-	for (item = kv->value; item && *item; ) {
-		size_t len = strcspn(item, ";");
-		char *one = strndup(item, len);
-
-		printf("%s\n            ", item == kv->value ? "" : ",");
-		hplab_json_string(one);
-		free(one);
-		item += len;
-		item += strspn(item, "; ");
-	}
-	fputs(kv->value && *kv->value ? "\n         ]" : "]", stdout);
-}
-
-static void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
-			   const struct hplab_kv *kv, size_t n)
-{
-	size_t i;
-
-	if (!ctx->json) {
-		for (i = 0; i < n; i++)
-			printf("%-30s %s\n", kv[i].key,
-			       kv[i].value && *kv[i].value ? kv[i].value :
-			       kv[i].type == KV_LIST ? "none" : "-");
-		return;
-	}
-	printf("{\n   \"%s\": [\n      {\n", name);
-	for (i = 0; i < n; i++) {
-		printf("         \"%s\": ", kv[i].key);
-		hplab_kv_json(&kv[i]);
-		puts(i + 1 < n ? "," : "");
-	}
-	puts("      }\n   ]\n}");
-}
-
-/* VALUE is allocated (or NULL) and freed with the table. */
-static void hplab_kv_add(struct hplab_kv *kv, size_t *n, const char *key,
-			 char *value, enum hplab_kv_type type)
-{
-	kv[*n].key = key;
-	kv[*n].value = value;
-	kv[*n].type = type;
-	(*n)++;
-}
-
-/* printf to BUF of SIZE at *USED, and no further than its end. */
-static void __attribute__((format(printf, 4, 5)))
-hplab_append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, size - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used = *used + n < size ? *used + n : size - 1;
-}
-
-static char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
-{
-	char buf[32];
-
-	return strdup(hplab_format_size(ctx, size, buf, sizeof(buf)));
-}
-
 static char *hplab_region_string(const struct hplab_ctx *ctx,
 				 const struct hplab_view *view, bool loaded)
 {
@@ -144,6 +35,66 @@ static char *hplab_region_string(const struct hplab_ctx *ctx,
 				       size, sizeof(size))) < 0)
 		return NULL;
 	return text;
+}
+
+/*
+ * Per group, the size it follows and how far it got, from the target
+ * file: "1: 256M of 1G plugged, retrying; 2: no request".
+ */
+static char *hplab_targets_text(const struct hplab_ctx *ctx, const struct hplab_view *view)
+{
+	char *text = calloc(1, 1024), plugged[32], requested[32];
+	size_t i, used = 0;
+
+	for (i = 0; text && i < view->nr_groups; i++) {
+		const struct hplab_target *t = hplab_view_target(view, view->groups[i].id);
+
+		if (!t) {
+			hplab_append(text, 1024, &used, "%s%d: no request", i ? "; " : "",
+				     view->groups[i].id);
+			continue;
+		}
+		hplab_append(text, 1024, &used, "%s%d: %s of %s plugged, %s", i ? "; " : "",
+			     t->group, hplab_format_size(ctx, t->plugged, plugged, sizeof(plugged)),
+			     hplab_format_size(ctx, t->requested, requested, sizeof(requested)),
+			     t->state);
+	}
+	return text;
+}
+
+/*
+ * The same as a JSON array, one object per group: requested, state and
+ * retry_ms are null for a group that follows no request (every static
+ * group); plugged is then the bytes added.
+ */
+static char *hplab_targets_json(const struct hplab_view *view)
+{
+	char *json = NULL;
+	size_t len, i;
+	FILE *out = open_memstream(&json, &len);
+
+	if (!out)
+		return NULL;
+	fputc('[', out);
+	for (i = 0; i < view->nr_groups; i++) {
+		const struct hplab_group *g = &view->groups[i];
+		const struct hplab_target *t = hplab_view_target(view, g->id);
+
+		fprintf(out, "%s\n            {\"id\": %d, ", i ? "," : "", g->id);
+		if (t)
+			fprintf(out, "\"requested\": %" PRIu64 ", \"plugged\": %" PRIu64
+				", \"state\": \"%s\", \"retry_ms\": %lu}", t->requested,
+				t->plugged, t->state, t->retry_ms);
+		else
+			fprintf(out, "\"requested\": null, \"plugged\": %" PRIu64
+				", \"state\": null, \"retry_ms\": null}", g->added);
+	}
+	fputs(view->nr_groups ? "\n         ]" : "]", out);
+	if (fclose(out)) {
+		free(json);
+		return NULL;
+	}
+	return json;
 }
 
 /* 1 if there is a range to claim, 0 if not, -EACCES for a user not root */
@@ -190,26 +141,31 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 	}
 	param = hplab_read_line(ctx, _PATH_MHP_PARAMS "/memmap_on_memory");
 
-	hplab_kv_add(kv, &n, "kernel", hplab_read_line(ctx, _PATH_PROC_OSRELEASE), KV_STRING);
+	hplab_kv_add(kv, &n, "kernel", hplab_read_line(ctx, _PATH_PROC_OSRELEASE), HPLAB_KV_STRING);
 	hplab_kv_add(kv, &n, "block_size", block_size ? hplab_size_string(ctx, block_size) : NULL,
-		     KV_NUMBER);
-	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, KV_STRING);
+		     HPLAB_KV_NUMBER);
+	hplab_kv_add(kv, &n, "memmap_on_memory", param ? strdup(param) : NULL, HPLAB_KV_STRING);
 	hplab_kv_add(kv, &n, "memmap_on_memory_multi_block",
-		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, KV_BOOLEAN);
+		     info ? hplab_key_value(info, "memmap_on_memory_multi_block") : NULL, HPLAB_KV_BOOLEAN);
 	hplab_kv_add(kv, &n, "remove_path",
-		     info ? hplab_key_value(info, "remove_path") : NULL, KV_STRING);
+		     info ? hplab_key_value(info, "remove_path") : NULL, HPLAB_KV_STRING);
 	hplab_kv_add(kv, &n, "auto_online_blocks",
-		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), KV_STRING);
+		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), HPLAB_KV_STRING);
 	hplab_kv_add(kv, &n, "online_policy",
-		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), KV_STRING);
-	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), KV_STRING);
+		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), HPLAB_KV_STRING);
+	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), HPLAB_KV_STRING);
 	if (loaded && asprintf(&groups, "%zu", view.nr_groups) < 0)
 		groups = NULL;
-	hplab_kv_add(kv, &n, "groups", groups, KV_NUMBER);
-	hplab_kv_add(kv, &n, "added", loaded ? hplab_size_string(ctx, added) : NULL, KV_NUMBER);
-	hplab_kv_add(kv, &n, "online", loaded ? hplab_size_string(ctx, online) : NULL, KV_NUMBER);
+	hplab_kv_add(kv, &n, "groups", groups, HPLAB_KV_NUMBER);
+	hplab_kv_add(kv, &n, "added", loaded ? hplab_size_string(ctx, added) : NULL, HPLAB_KV_NUMBER);
+	hplab_kv_add(kv, &n, "online", loaded ? hplab_size_string(ctx, online) : NULL, HPLAB_KV_NUMBER);
 	hplab_kv_add(kv, &n, "vmemmap_self_hosted",
-		     loaded ? hplab_size_string(ctx, vmemmap) : NULL, KV_NUMBER);
+		     loaded ? hplab_size_string(ctx, vmemmap) : NULL, HPLAB_KV_NUMBER);
+	/* Unknown (null) without the module; none is an empty list. */
+	hplab_kv_add(kv, &n, "targets", loaded ? hplab_targets_text(ctx, &view) : NULL,
+		     loaded ? HPLAB_KV_LIST : HPLAB_KV_STRING);
+	if (loaded)
+		kv[n - 1].json = hplab_targets_json(&view);
 
 	/* Every setting that will surprise the user, "; " between two. */
 	warnings = calloc(1, 1024);
@@ -241,11 +197,10 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 		hplab_append(warnings, 1024, &w, "no region is claimed: hplab region candidates; ");
 	if (w >= 2)
 		warnings[w - 2] = '\0';
-	hplab_kv_add(kv, &n, "warnings", warnings, KV_LIST);
+	hplab_kv_add(kv, &n, "warnings", warnings, HPLAB_KV_LIST);
 
 	hplab_kv_print(ctx, "status", kv, n);
-	for (i = 0; i < n; i++)
-		free(kv[i].value);
+	hplab_kv_free(kv, n);
 	free(param);
 	free(info);
 	if (loaded)
@@ -393,8 +348,7 @@ static const struct hplab_table_def doctor_table = HPLAB_TABLE("checks", doctor_
 /* The checks, and in JSON the kernel command line to add (or null). */
 static void hplab_doctor_print(struct hplab_doctor *doc)
 {
-	char *json = NULL;
-	size_t len;
+	char *json;
 
 	if (!doc->ctx->json) {
 		hplab_table_print(doc->table);
@@ -403,21 +357,14 @@ static void hplab_doctor_print(struct hplab_doctor *doc)
 			       doc->fixes);
 		return;
 	}
-	/* libsmartcols prints one key: add this one before the last "}". */
-	if (scols_print_table_to_string(doc->table, &json) || !json ||
-	    !(len = strlen(json)) || !strrchr(json, '}')) {
-		free(json);
-		scols_unref_table(doc->table);
+	/* libsmartcols prints one key: add this one after it. */
+	json = hplab_table_json_members(doc->table);
+	if (!json)
 		return;
-	}
-	len = strrchr(json, '}') - json;
-	while (len && json[len - 1] == '\n')
-		len--;
-	printf("%.*s,\n   \"kernel_command_line\": ", (int)len, json);
+	printf("{\n%s,\n   \"kernel_command_line\": ", json);
 	hplab_json_string(doc->fixes[0] ? doc->fixes + 1 : NULL);
 	puts("\n}");
 	free(json);
-	scols_unref_table(doc->table);
 }
 
 int cmd_doctor(struct hplab_ctx *ctx, int argc, char **argv)

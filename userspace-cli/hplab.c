@@ -81,6 +81,26 @@ static const struct hplab_command commands[] = {
 	  "units. A remove is all-or-nothing: if a block cannot be offlined,\n"
 	  "everything stays added and online as before.\n",
 	  "  -a, --all           remove all of a group's memory\n" },
+	{ "target", cmd_target,
+	  "target <group> <size> [--memmap-on-memory] [--no-wait] [--timeout=SECONDS] | target <group> none",
+	  "ask the module to plug or unplug a dynamic group to a size",
+	  "Writes '<group> <size> memmap=on|off' to the module's target file: the\n"
+	  "module then adds or removes whole units of the group by itself, as\n"
+	  "virtio-mem reaches the size its hypervisor requests, and the kernel's\n"
+	  "online policy onlines them. hplab then reads the target file about 5\n"
+	  "times a second until the group's state is reached (exit 0) or retrying\n"
+	  "(exit 64: the module stopped short and tries again later; hplab prints\n"
+	  "what is plugged and the reason of the module's newest retry event for\n"
+	  "the group, with the steps of that pass that failed). On a terminal one\n"
+	  "line shows the progress, rewritten in place; otherwise a line is printed\n"
+	  "whenever the plugged size or the state changes. With --json, the final\n"
+	  "row (requested, plugged, state, retry_ms and the retry's result and\n"
+	  "reason). After --timeout seconds (default 600) hplab exits 1; the\n"
+	  "module goes on. 'none' stops following the request: what is plugged\n"
+	  "stays, and add and remove work for the group again.\n",
+	  "  -m, --memmap-on-memory   plug every unit with its memmap on it\n"
+	  "      --no-wait            return once the module took the request\n"
+	  "  -t, --timeout=SECONDS    give up waiting after SECONDS (default 600)\n" },
 	{ "online", cmd_online, "online <start> <size> [--zone=kernel|movable]",
 	  "online blocks of hotplug_lab memory",
 	  "Writes online, online_kernel or online_movable to the state file of\n"
@@ -104,6 +124,38 @@ static const struct hplab_command commands[] = {
 	  "hosts its own memmap. Colors on a terminal unless NO_COLOR is set.\n"
 	  "With --json, one row per block; the table options apply to it.\n",
 	  NULL, &hplab_map_table },
+	{ "zones", cmd_zones, "zones [options]",
+	  "kernel zones vs ZONE_MOVABLE, the auto-movable budget, and where a group's next unit goes",
+	  "Per NUMA node, the memory present in the kernel zones and in ZONE_MOVABLE\n"
+	  "(/proc/zoneinfo), the online policy and, for online_policy=auto-movable,\n"
+	  "auto_movable_ratio and auto_movable_numa_aware (null on kernels without\n"
+	  "them) and the budget: ZONE_MOVABLE may hold ratio% of the early kernel\n"
+	  "memory (memory in kernel zones since boot, CMA excluded). Per group, its\n"
+	  "memory online in kernel zones and in ZONE_MOVABLE (the ranges file's\n"
+	  "k and m blocks) and NEXT, the zone an 'online' of its next block would\n"
+	  "get now, with the reason: the first zone valid_zones lists for an added,\n"
+	  "offline block of the group (the kernel's own answer), else the kernel's\n"
+	  "rule (mm/memory_hotplug.c zone_for_pfn_range()) for the group's next\n"
+	  "unit (a dynamic group: the lowest free unit of the region, as the target\n"
+	  "file plugs it; a static group: the lowest free block, with the rest of\n"
+	  "the group to come):\n"
+	  "  contig-zones: the zone whose span the block is in, the kernel zone if\n"
+	  "  it is in both or neither (Movable with movable_node on the command\n"
+	  "  line). auto-movable: a kernel zone if auto_movable_ratio is 0, if a\n"
+	  "  static group has kernel memory, or if a unit of a dynamic group has\n"
+	  "  kernel memory; otherwise ZONE_MOVABLE if the rest of the static group\n"
+	  "  or of the unit fits the budget (all nodes, and the group's node too\n"
+	  "  with auto_movable_numa_aware): movable + rest <= ratio% x (early\n"
+	  "  kernel - what other dynamic groups' movable memory needs + this\n"
+	  "  dynamic group's own kernel memory). The kernel zone is DMA or DMA32\n"
+	  "  where their span holds the block, else Normal.\n"
+	  "Approximated: the kernel keeps the early kernel memory (present_early_pages)\n"
+	  "to itself; hplab takes the kernel zones' present pages less the blocks\n"
+	  "hotplug_lab added that are online in a kernel zone, so memory other\n"
+	  "drivers hot-added into kernel zones counts as early, and other drivers'\n"
+	  "dynamic groups (virtio-mem) are not seen. The table options apply to the\n"
+	  "groups table.\n",
+	  NULL, &hplab_zones_table },
 	{ "events", cmd_events, "events [options]",
 	  "the module's event log, with the reason of every rejection",
 	  "The last 256 writes to the module's files: what was written, the\n"

@@ -21,6 +21,8 @@
 #define _PATH_SYS_MEMORY	"/sys/devices/system/memory"
 #define _PATH_MHP_PARAMS	"/sys/module/memory_hotplug/parameters"
 #define _PATH_PROC_IOMEM	"/proc/iomem"
+#define _PATH_PROC_ZONEINFO	"/proc/zoneinfo"
+#define _PATH_PROC_CMDLINE	"/proc/cmdline"
 #define _PATH_PROC_MOUNTS	"/proc/mounts"
 #define _PATH_PROC_OSRELEASE	"/proc/sys/kernel/osrelease"
 #define _PATH_UDEV_RULES	"/lib/udev/rules.d"
@@ -75,6 +77,19 @@ struct hplab_range {
 	char *blocks;		/* one letter per block: '-', 'k' or 'm' */
 };
 
+/*
+ * One row of the module's target file: a dynamic group that follows a
+ * requested size. Older modules have no target file: no group follows one.
+ */
+struct hplab_target {
+	int group;
+	uint64_t requested;
+	uint64_t plugged;	/* the group's bytes added */
+	bool memmap_on;
+	char state[16];		/* working, reached or retrying */
+	unsigned long retry_ms;	/* 0 unless retrying */
+};
+
 struct hplab_view {
 	uint64_t block_size;
 	bool has_region;
@@ -83,6 +98,17 @@ struct hplab_view {
 	size_t nr_groups;
 	struct hplab_range *ranges;
 	size_t nr_ranges;
+	struct hplab_target *targets;
+	size_t nr_targets;
+};
+
+/* One line of the module's events file, split in place. */
+struct hplab_event {
+	char *seq;		/* decimal digits */
+	char *file;		/* the file written to */
+	char *args;		/* the words written */
+	char *result;		/* ok or the errno name */
+	char *reason;		/* NULL without one */
 };
 
 /* util.c */
@@ -90,15 +116,19 @@ struct option;
 char *hplab_path(const struct hplab_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *hplab_read(const struct hplab_ctx *ctx, const char *path);
+char *hplab_read_line(const struct hplab_ctx *ctx, const char *path);
 int hplab_write_file(const struct hplab_ctx *ctx, const char *path,
 		     const char *text);
 bool hplab_exists(const struct hplab_ctx *ctx, const char *path);
 int hplab_parse_size(const char *str, uint64_t *val);
 const char *hplab_format_size(const struct hplab_ctx *ctx, uint64_t val,
 			      char *buf, size_t len);
+char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size);
 const char *hplab_errno_name(int err);
 char *hplab_key_value(const char *text, const char *key);
 void hplab_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hplab_append(char *buf, size_t size, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 uint64_t hplab_block_size(const struct hplab_ctx *ctx);
 void hplab_json_string(const char *str);
 
@@ -132,7 +162,7 @@ struct hplab_table_def {
  */
 extern const struct hplab_table_def hplab_blocks_table, hplab_map_table,
 	hplab_events_table, hplab_candidates_table, hplab_groups_table,
-	hplab_granularity_table;
+	hplab_granularity_table, hplab_zones_table;
 
 struct libscols_table *hplab_table_new(const struct hplab_ctx *ctx,
 				       const struct hplab_table_def *def);
@@ -142,6 +172,35 @@ void hplab_table_print(struct libscols_table *table);
 void hplab_columns_help(const struct hplab_table_def *def);
 int hplab_table_output(const char *command, const struct hplab_table_def *def,
 		       const char *list);
+char *hplab_table_json_members(struct libscols_table *table);
+
+/*
+ * key/value pairs: aligned text, or JSON members. A list is its items
+ * separated by "; " in text and a JSON array; JSON, when set, is the
+ * value's JSON as it is (an array of objects, say).
+ */
+enum hplab_kv_type {
+	HPLAB_KV_STRING,
+	HPLAB_KV_NUMBER,
+	HPLAB_KV_BOOLEAN,	/* yes or no; true or false in JSON */
+	HPLAB_KV_LIST,
+};
+
+struct hplab_kv {
+	const char *key;
+	char *value;		/* allocated or NULL: "-" in text, null in JSON */
+	enum hplab_kv_type type;
+	char *json;		/* allocated or NULL */
+};
+
+#define HPLAB_MAX_KV 16
+void hplab_kv_add(struct hplab_kv *kv, size_t *n, const char *key,
+		  char *value, enum hplab_kv_type type);
+void hplab_kv_print_text(const struct hplab_kv *kv, size_t n);
+void hplab_kv_print_json(const struct hplab_kv *kv, size_t n, int indent, bool more);
+void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
+		    const struct hplab_kv *kv, size_t n);
+void hplab_kv_free(struct hplab_kv *kv, size_t n);
 
 /* iomem.c */
 struct hplab_range_pair {
@@ -175,6 +234,18 @@ bool hplab_module_loaded(const struct hplab_ctx *ctx);
 int hplab_view_load(const struct hplab_ctx *ctx, struct hplab_view *view);
 int hplab_view_load_or_warn(const struct hplab_ctx *ctx, struct hplab_view *view);
 void hplab_view_free(struct hplab_view *view);
+int hplab_targets_load(const struct hplab_ctx *ctx, struct hplab_view *view);
+const struct hplab_target *hplab_view_target(const struct hplab_view *view,
+					     int group);
+const struct hplab_group *hplab_view_group(const struct hplab_view *view,
+					   int group);
+bool hplab_has_target_file(const struct hplab_ctx *ctx);
+enum hplab_event_problem {
+	HPLAB_EVENT_OK,
+	HPLAB_EVENT_NO_ARGS,	/* no "[<args>] " */
+	HPLAB_EVENT_NO_SEQ,	/* does not start with "<seq> <file>" */
+};
+enum hplab_event_problem hplab_event_parse(char *line, struct hplab_event *ev);
 int hplab_request(const struct hplab_ctx *ctx, const char *file,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *hplab_block_attr(const struct hplab_ctx *ctx, unsigned long block,
@@ -195,6 +266,8 @@ int cmd_blocks(struct hplab_ctx *ctx, int argc, char **argv);
 int cmd_map(struct hplab_ctx *ctx, int argc, char **argv);
 int cmd_events(struct hplab_ctx *ctx, int argc, char **argv);
 int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv);
+int cmd_target(struct hplab_ctx *ctx, int argc, char **argv);
+int cmd_zones(struct hplab_ctx *ctx, int argc, char **argv);
 
 /* hplab.c */
 int hplab_usage_error(const char *command, const char *fmt, ...)

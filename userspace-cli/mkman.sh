@@ -54,6 +54,9 @@ hplab add 0 0x40000000 256M \-\-memmap\-on\-memory \-\-online=movable
 hplab blocks \-o BLOCK,STATE,ZONE
 hplab \-\-json status
 hplab remove 0 \-\-all
+hplab group create dynamic 128M
+hplab target 1 384M \-\-timeout=120
+hplab zones
 .fi
 .SH FILES
 The files hplab reads (and, for the module's and the blocks' state, writes):
@@ -65,7 +68,7 @@ the module's files (debugfs-api.txt)
 block_size_bytes, auto_online_blocks, memory*/state, valid_zones, node*
 .TP
 .I /sys/module/memory_hotplug/parameters/
-memmap_on_memory, online_policy
+memmap_on_memory, online_policy, auto_movable_ratio, auto_movable_numa_aware
 .TP
 .I /sys/firmware/memmap/
 the firmware's memory map, to tell RAM from MMIO
@@ -75,6 +78,9 @@ the kernel's lockdown mode
 .TP
 .I /proc/iomem, /proc/mounts, /proc/sys/kernel/osrelease
 reserved ranges; whether debugfs is mounted; the kernel release
+.TP
+.I /proc/zoneinfo, /proc/cmdline
+present, spanned and CMA pages per zone and node, and movable_node (zones)
 .TP
 .I /lib/udev/rules.d/, /etc/udev/rules.d/
 udev rules that online memory (doctor)

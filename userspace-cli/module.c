@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,149 @@ static int hplab_parse_ranges(char *text, struct hplab_view *view)
 	return 0;
 }
 
+/* A number the module prints with %#llx: "0", or 0x and hex digits. */
+static bool hplab_module_hex(const char *word, uint64_t *val)
+{
+	if (!strcmp(word, "0")) {
+		*val = 0;
+		return true;
+	}
+	return !strncmp(word, "0x", 2) && word[2] && !word[2 + strspn(word + 2, "0123456789abcdef")] &&
+	       !hplab_parse_size(word, val);
+}
+
+/* Decimal digits without a sign or a leading zero, as the module prints them. */
+static bool hplab_module_decimal(const char *word, unsigned long max, unsigned long *val)
+{
+	char *end;
+
+	if (!*word || word[strspn(word, "0123456789")] || (word[0] == '0' && word[1]) ||
+	    strlen(word) > 10)
+		return false;
+	errno = 0;
+	*val = strtoul(word, &end, 10);
+	return !errno && *val <= max;
+}
+
+/*
+ * "<id> <requested> <plugged> <on|off> <state> <retry_ms>", every word
+ * checked: a state hplab does not know is not guessed at.
+ */
+static int hplab_parse_target(char *line, unsigned int nr, struct hplab_target *t)
+{
+	static const char *const states[] = { "working", "reached", "retrying" };
+	char *words[7], *save = NULL, *copy = strdup(line);
+	unsigned long id, retry_ms;
+	const char *why = NULL;
+	size_t n = 0, i;
+
+	if (!copy)
+		return -ENOMEM;
+	for (words[n] = strtok_r(copy, " ", &save); words[n] && n < 6;
+	     words[n] = strtok_r(NULL, " ", &save))
+		n++;
+	memset(t, 0, sizeof(*t));
+	if (n != 6 || words[6])
+		why = "not <id> <requested> <plugged> <memmap> <state> <retry_ms>";
+	else if (!hplab_module_decimal(words[0], INT32_MAX, &id))
+		why = "the id is not a group id";
+	else if (!hplab_module_hex(words[1], &t->requested) ||
+		 !hplab_module_hex(words[2], &t->plugged))
+		why = "requested and plugged are not the module's hex numbers";
+	else if (strcmp(words[3], "on") && strcmp(words[3], "off"))
+		why = "memmap is not on or off";
+	else if (!hplab_module_decimal(words[5], ULONG_MAX, &retry_ms))
+		why = "retry_ms is not a number of milliseconds";
+	for (i = 0; !why && i < ARRAY_SIZE(states); i++)
+		if (!strcmp(words[4], states[i]))
+			break;
+	if (!why && i == ARRAY_SIZE(states))
+		why = "the state is not working, reached or retrying";
+	else if (!why && retry_ms && strcmp(words[4], "retrying"))
+		why = "retry_ms is not 0 while the state is not retrying";
+	if (!why) {
+		t->group = id;
+		t->memmap_on = !strcmp(words[3], "on");
+		snprintf(t->state, sizeof(t->state), "%s", words[4]);
+		t->retry_ms = retry_ms;
+	}
+	free(copy);
+	return why ? hplab_bad_line("target", nr, line, why) : 0;
+}
+
+static int hplab_parse_targets(char *text, struct hplab_view *view)
+{
+	char *line, *save = NULL;
+	unsigned int nr = 1;
+
+	for (line = strtok_r(hplab_table_rows(text), "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct hplab_target *grown;
+		int ret;
+
+		grown = realloc(view->targets,
+				(view->nr_targets + 1) * sizeof(*view->targets));
+		if (!grown)
+			return -ENOMEM;
+		view->targets = grown;
+		ret = hplab_parse_target(line, ++nr, &view->targets[view->nr_targets]);
+		if (ret)
+			return ret;
+		if (hplab_view_target(view, view->targets[view->nr_targets].group))
+			return hplab_bad_line("target", nr, line, "a second row for the group");
+		view->nr_targets++;
+	}
+	return 0;
+}
+
+/* A module from before the target file (December 2026) has none. */
+bool hplab_has_target_file(const struct hplab_ctx *ctx)
+{
+	return hplab_exists(ctx, _PATH_HPLAB "/target");
+}
+
+/*
+ * The target file into VIEW->targets (freed by hplab_view_free()). No
+ * file, as with an older module, is no group following a request. 0, a
+ * negative errno, or -EPROTO after a message.
+ */
+int hplab_targets_load(const struct hplab_ctx *ctx, struct hplab_view *view)
+{
+	char *text = hplab_read(ctx, _PATH_HPLAB "/target");
+	int ret;
+
+	free(view->targets);
+	view->targets = NULL;
+	view->nr_targets = 0;
+	if (!text)
+		return errno == ENOENT ? 0 : errno ? -errno : -EIO;
+	ret = hplab_parse_targets(text, view);
+	free(text);
+	return ret;
+}
+
+const struct hplab_target *hplab_view_target(const struct hplab_view *view,
+					     int group)
+{
+	size_t i;
+
+	for (i = 0; i < view->nr_targets; i++)
+		if (view->targets[i].group == group)
+			return &view->targets[i];
+	return NULL;
+}
+
+const struct hplab_group *hplab_view_group(const struct hplab_view *view,
+					   int group)
+{
+	size_t i;
+
+	for (i = 0; i < view->nr_groups; i++)
+		if (view->groups[i].id == group)
+			return &view->groups[i];
+	return NULL;
+}
+
 /* "none" or "<start>-<end> <size>", in whole blocks. */
 static int hplab_parse_region(char *text, struct hplab_view *view)
 {
@@ -265,6 +409,8 @@ int hplab_view_load(const struct hplab_ctx *ctx, struct hplab_view *view)
 		ret = hplab_parse_groups(groups, view);
 	if (!ret)
 		ret = hplab_parse_ranges(ranges, view);
+	if (!ret)
+		ret = hplab_targets_load(ctx, view);
 	free(region);
 	free(groups);
 	free(ranges);
@@ -291,6 +437,7 @@ void hplab_view_free(struct hplab_view *view)
 		free(view->ranges[i].blocks);
 	free(view->groups);
 	free(view->ranges);
+	free(view->targets);
 	memset(view, 0, sizeof(*view));
 }
 
@@ -303,7 +450,15 @@ static const char *hplab_hint(const char *file, int err, const char *reason)
 		return "use 'hplab granularity <group> <block size>' or add without --memmap-on-memory";
 	if (strstr(reason, "static group is removed as a whole"))
 		return "a static group goes as a whole: try 'hplab remove <group> --all'";
-	if (strstr(reason, "whole units"))
+	if (strstr(reason, "follows a requested size"))
+		return "while a group follows a request only the module adds and removes its memory: 'hplab target <group> none' ends that";
+	if (strstr(reason, "follows no requested size"))
+		return "'hplab group list -o +REQUESTED,TARGET' shows which groups follow one";
+	if (strstr(reason, "only a dynamic group has a requested size"))
+		return "create one with 'hplab group create dynamic <unit>'";
+	if (strstr(reason, "units the claimed region holds"))
+		return "the request is larger than the claimed region: 'hplab map' shows it";
+	if (strstr(reason, "whole units") || strstr(reason, "multiple of the group's unit"))
 		return "see the unit in 'hplab group list' and 'hplab granularity'";
 	if (strstr(reason, "no region is claimed"))
 		return "claim one first: 'hplab region candidates', then 'hplab region claim <start> <size>'";
@@ -405,6 +560,39 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 	free(reason);
 	free(args);
 	return err;
+}
+
+/*
+ * "<seq> <file> [<args>] ok" or "... <ERRNO>: <reason>", split in LINE.
+ * The words written end at the first "] ": a reason may hold brackets of
+ * its own ("[memmap=on|off]").
+ */
+enum hplab_event_problem hplab_event_parse(char *line, struct hplab_event *ev)
+{
+	char *open = strchr(line, '['), *close = open ? strstr(open, "] ") : NULL;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!open || !close || open == line)
+		return HPLAB_EVENT_NO_ARGS;
+	open[-1] = '\0';
+	*close = '\0';
+	ev->seq = line;
+	ev->file = strchr(line, ' ');
+	if (ev->file)
+		*ev->file++ = '\0';
+	/* SEQ is a JSON number: digits only. */
+	if (!ev->file || !*ev->seq || ev->seq[strspn(ev->seq, "0123456789")])
+		return HPLAB_EVENT_NO_SEQ;
+	ev->args = open + 1;
+	ev->result = close + 1;
+	while (*ev->result == ' ')
+		ev->result++;
+	ev->reason = strstr(ev->result, ": ");
+	if (ev->reason) {
+		*ev->reason = '\0';
+		ev->reason += 2;
+	}
+	return HPLAB_EVENT_OK;
 }
 
 /* /sys/devices/system/memory/memoryBLOCK/ATTR up to one of END, or NULL. */

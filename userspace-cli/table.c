@@ -148,3 +148,128 @@ void hplab_columns_help(const struct hplab_table_def *def)
 		printf("  %-12s%s %s\n", def->columns[i].name,
 		       def->columns[i].extra ? "*" : " ", def->columns[i].help);
 }
+
+/*
+ * The table's JSON without the braces around it ('   "name": [ ... ]'),
+ * to print as a member of a larger object; NULL if it cannot be had.
+ * Frees the table.
+ */
+char *hplab_table_json_members(struct libscols_table *table)
+{
+	char *json = NULL, *open, *close;
+
+	if (scols_print_table_to_string(table, &json) || !json ||
+	    !(open = strchr(json, '{')) || !(close = strrchr(json, '}')) ||
+	    close < open) {
+		free(json);
+		scols_unref_table(table);
+		return NULL;
+	}
+	scols_unref_table(table);
+	/* Without the newlines after "{" and before "}". */
+	open += strspn(open + 1, "\n") + 1;
+	while (close > open && close[-1] == '\n')
+		close--;
+	memmove(json, open, close - open);
+	json[close - open] = '\0';
+	return json;
+}
+
+/* VALUE is allocated (or NULL) and freed by hplab_kv_free(). */
+void hplab_kv_add(struct hplab_kv *kv, size_t *n, const char *key,
+		  char *value, enum hplab_kv_type type)
+{
+	kv[*n].key = key;
+	kv[*n].value = value;
+	kv[*n].type = type;
+	kv[*n].json = NULL;
+	(*n)++;
+}
+
+void hplab_kv_free(struct hplab_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].value);
+		free(kv[i].json);
+	}
+}
+
+/* One value, the members of its object INDENT spaces in. */
+static void hplab_kv_json(const struct hplab_kv *kv, int indent)
+{
+	const char *item;
+
+	if (kv->json) {
+		fputs(kv->json, stdout);
+		return;
+	}
+	if (kv->type == HPLAB_KV_NUMBER && kv->value) {
+		fputs(kv->value, stdout);
+		return;
+	}
+	/* yes or no; anything else stays a string */
+	if (kv->type == HPLAB_KV_BOOLEAN && kv->value &&
+	    (!strcmp(kv->value, "yes") || !strcmp(kv->value, "no"))) {
+		fputs(!strcmp(kv->value, "yes") ? "true" : "false", stdout);
+		return;
+	}
+	if (kv->type != HPLAB_KV_LIST) {
+		hplab_json_string(kv->value);
+		return;
+	}
+	putchar('[');
+	for (item = kv->value; item && *item; ) {
+		size_t len = strcspn(item, ";");
+		char *one = strndup(item, len);
+
+		printf("%s\n%*s", item == kv->value ? "" : ",", indent + 3, "");
+		hplab_json_string(one);
+		free(one);
+		item += len;
+		item += strspn(item, "; ");
+	}
+	if (kv->value && *kv->value)
+		printf("\n%*s]", indent, "");
+	else
+		putchar(']');
+}
+
+void hplab_kv_print_text(const struct hplab_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%-30s %s\n", kv[i].key,
+		       kv[i].value && *kv[i].value ? kv[i].value :
+		       kv[i].type == HPLAB_KV_LIST ? "none" : "-");
+}
+
+/*
+ * '"key": value' lines, INDENT spaces in, a comma after each but the
+ * last; after the last too with MORE (members follow).
+ */
+void hplab_kv_print_json(const struct hplab_kv *kv, size_t n, int indent, bool more)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		printf("%*s\"%s\": ", indent, "", kv[i].key);
+		hplab_kv_json(&kv[i], indent);
+		puts(i + 1 < n || more ? "," : "");
+	}
+}
+
+/* Text, or one JSON object in a one-element array, as libsmartcols prints a table. */
+void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
+		    const struct hplab_kv *kv, size_t n)
+{
+	if (!ctx->json) {
+		hplab_kv_print_text(kv, n);
+		return;
+	}
+	printf("{\n   \"%s\": [\n      {\n", name);
+	hplab_kv_print_json(kv, n, 9, false);
+	puts("      }\n   ]\n}");
+}

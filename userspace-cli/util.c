@@ -74,6 +74,16 @@ char *hplab_read(const struct hplab_ctx *ctx, const char *path)
 	return buf;
 }
 
+/* The first line of the file, without its newline, or NULL. */
+char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
+{
+	char *text = hplab_read(ctx, path);
+
+	if (text)
+		text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
 /* One write() of TEXT; 0 or a negative errno. */
 int hplab_write_file(const struct hplab_ctx *ctx, const char *path,
 		     const char *text)
@@ -167,6 +177,14 @@ const char *hplab_format_size(const struct hplab_ctx *ctx, uint64_t val,
 	return buf;
 }
 
+/* hplab_format_size(), allocated; NULL when out of memory. */
+char *hplab_size_string(const struct hplab_ctx *ctx, uint64_t size)
+{
+	char buf[32];
+
+	return strdup(hplab_format_size(ctx, size, buf, sizeof(buf)));
+}
+
 const char *hplab_errno_name(int err)
 {
 	const char *name = strerrorname_np(err);
@@ -193,6 +211,21 @@ char *hplab_key_value(const char *text, const char *key)
 			line++;
 	}
 	return NULL;
+}
+
+/* printf to BUF of SIZE at *USED, and no further than its end. */
+void hplab_append(char *buf, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + n < size ? *used + n : size - 1;
 }
 
 void hplab_warn(const char *fmt, ...)

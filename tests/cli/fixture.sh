@@ -13,6 +13,20 @@
 #   size0, size-small, bad-letter  loaded, a ranges row that lies
 #   bs0, bs-odd, bs-none  loaded, no adds, block_size_bytes 0, 0x3000000, absent
 #   bad-seq    loaded, an event whose sequence number is not a number
+#   target     loaded, groups 3 and 13 more, a target file with a row in
+#              each state, and the module's target events
+#   target-bad-state, target-bad-hex, target-bad-retry  target, with a row
+#              that lies
+#   zones-auto     loaded with /proc/zoneinfo (DMA, DMA32, ZONE_MOVABLE),
+#                  online_policy=auto-movable, ratio 301, NUMA-aware; group
+#                  0 static (m-), 1 dynamic (km), 2 dynamic (k-)
+#   zones-tight    zones-auto with auto_movable_ratio 30
+#   zones-contig   zones-auto with online_policy=contig-zones
+#   zones-nomovable  auto-movable, no ZONE_MOVABLE memory, a kernel without
+#                  NUMA (no auto_movable_numa_aware); 0 (--), 1 (kk), 2 (k-)
+#   zones-old      zones-nomovable on a kernel before 5.15: no online_policy,
+#                  auto_movable_ratio or auto_movable_numa_aware
+#   zones-bad      zones-auto whose zoneinfo has more present than spanned
 set -eu
 kind=$1
 root=$2
@@ -209,5 +223,118 @@ bad-seq)
 	put $d/events "0 region [0x40000000 1G] ok
 1x groups [static 512M] ok
 2 groups [dynamic 256M] ok"
+	;;
+target*)
+	put $d/groups "id type node size added
+0 static 0 0x20000000 0x10000000
+1 dynamic 0 0x10000000 0x10000000
+3 dynamic 0 0x8000000 0x0
+13 dynamic 0 0x8000000 0x0"
+	put $d/target "id requested plugged memmap state retry_ms
+1 0x10000000 0x10000000 off reached 0
+3 0x40000000 0 off retrying 50000
+13 0x8000000 0 on working 0"
+	# Group 13's retry must not be taken for group 3's, nor 3's older
+	# retry for its newest.
+	put $d/events "0 region [0x40000000 1G] ok
+1 groups [static 512M] ok
+2 groups [dynamic 256M] ok
+3 add [0 0x40000000 256M memmap=on] ok
+4 add [1 0x60000000 256M memmap=off] ok
+5 target [1 256M memmap=off] ok
+6 target [1 reached 0x10000000] ok
+7 target [3 1G memmap=off] ok
+8 target [3 plug 0x50000000 0x8000000] ENOSPC: an old pass
+9 target [3 retry 50000] ENOSPC: 0 of 0x40000000 plugged: an older retry
+10 target [3 plug 0x70000000 0x8000000] EEXIST: the range overlaps memory added already
+11 target [3 unplug 0x60000000 0x8000000] ok
+12 target [13 retry 100000] EBUSY: 0 of 0x8000000 plugged: group 13's reason
+13 target [3 retry 50000] ENOSPC: 0 of 0x40000000 plugged: no free unit in the region
+14 target [13 plug 0x48000000 0x8000000] ok"
+	case $kind in
+	target-bad-state) put $d/target "id requested plugged memmap state retry_ms
+3 0x40000000 0 off done 0" ;;
+	target-bad-hex) put $d/target "id requested plugged memmap state retry_ms
+3 1G 0 off working 0" ;;
+	target-bad-retry) put $d/target "id requested plugged memmap state retry_ms
+3 0x40000000 0 off working 50000" ;;
+	esac
+	;;
+zones*)
+	# 4K pages, 128M blocks of 32768 pages. Boot RAM: 0-1G and the 128M
+	# above the region; DMA32 spans to pfn 0x88000 (557056).
+	dma32=290806
+	case $kind in
+	zones-nomovable|zones-old)
+		letters0=-- letters1=kk movable_start=0 movable_spanned=0 movable=0
+		hot_kernel=98304
+		;;
+	*)
+		# Movable: blocks 8 and 13 (pfn 262144 to 458752)
+		letters0=m- letters1=km movable_start=262144 movable_spanned=196608 movable=65536
+		hot_kernel=65536
+		;;
+	esac
+	put $d/groups "id type node size added
+0 static 0 0x20000000 0x10000000
+1 dynamic 0 0x10000000 0x10000000
+2 dynamic 0 0x10000000 0x10000000"
+	put $d/ranges "$ranges_header
+0 0x40000000 0x4fffffff 0x10000000 on 1024 partial $letters0
+1 0x60000000 0x6fffffff 0x10000000 off 0 online $letters1
+2 0x70000000 0x7fffffff 0x10000000 off 0 partial k-"
+	zone_lines() {
+		printf 'Node 0, zone %8s\n' "$1"
+		[ "$1" = DMA ] && printf '  per-node stats\n      nr_inactive_anon 1234\n      nr_active_file 99\n'
+		printf '  pages free     3840\n        boost    0\n        min      21\n        spanned  %s\n        present  %s\n        managed  %s\n        cma      0\n        protection: (0, 1928, 1928, 1928, 1928)\n' "$3" "$4" "$4"
+		[ "$4" = 0 ] && return
+		printf '      nr_free_pages 3840\n  pagesets\n    cpu: 0\n              count:    0\n  node_unreclaimable:  0\n  start_pfn:           %s\n  reserved_highatomic: 0\n' "$2"
+	}
+	{
+		zone_lines DMA 1 4095 3998
+		zone_lines DMA32 4096 552960 $((dma32 + hot_kernel))
+		zone_lines Normal 0 0 0
+		zone_lines Movable $movable_start $movable_spanned $movable
+		zone_lines Device 0 0 0
+	} > "$root/proc/zoneinfo"
+	put proc/cmdline "BOOT_IMAGE=/vmlinuz memmap=1G\$0x40000000 memory_hotplug.memmap_on_memory=1"
+	p=sys/module/memory_hotplug/parameters
+	put $p/online_policy auto-movable
+	put $p/auto_movable_ratio 301
+	put $p/auto_movable_numa_aware Y
+	put sys/devices/system/memory/auto_online_blocks online
+	for n in 8 9 10 11 12 13 14 15; do rm -rf "$root/sys/devices/system/memory/memory$n"; done
+	# What the kernel's valid_zones says, by its rule (see the expected output)
+	case $kind in
+	zones-auto)
+		block 8 online Movable
+		block 9 offline "Movable DMA32"
+		block 12 online DMA32
+		block 13 online Movable
+		block 15 offline "DMA32 Movable"
+		;;
+	zones-tight|zones-contig|zones-bad)
+		block 8 online Movable
+		block 9 offline "DMA32 Movable"
+		block 12 online DMA32
+		block 13 online Movable
+		block 15 offline "DMA32 Movable"
+		;;
+	*)
+		block 8 offline "DMA32 Movable"
+		block 9 offline "DMA32 Movable"
+		block 12 online DMA32
+		block 13 online DMA32
+		block 15 offline "DMA32 Movable"
+		;;
+	esac
+	block 14 online DMA32
+	case $kind in
+	zones-tight) put $p/auto_movable_ratio 30 ;;
+	zones-contig) put $p/online_policy contig-zones ;;
+	zones-nomovable) rm "$root/$p/auto_movable_numa_aware" ;;
+	zones-old) rm "$root/$p/auto_movable_numa_aware" "$root/$p/auto_movable_ratio" "$root/$p/online_policy" ;;
+	zones-bad) sed -i 's/^        present  3998$/        present  4096/' "$root/proc/zoneinfo" ;;
+	esac
 	;;
 esac
