@@ -7,7 +7,7 @@ last_in_boot "the last steps online memory into a kernel zone"
 setup
 export NO_COLOR=1
 region_end=$(hex $((REGION_START + REGION_SIZE - 1)))
-check "hplab --help lists every command" sh -c 'hplab --help | grep -c "^  [a-z]" | grep -qx 12'
+check "hplab --help lists every command" sh -c 'hplab --help | grep -c "^  [a-z]" | grep -qx 14'
 check "hplab doctor passes on a box booted with memmap= and memmap_on_memory=1" sh -c 'hplab doctor > /tmp/doctor'
 check "hplab doctor finds the claimed reserved range" \
 	grep -q "reserved range.*ok.*$(at 0)-$region_end ($(human $REGION_SIZE)), claimed" /tmp/doctor
