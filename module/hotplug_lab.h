@@ -216,6 +216,9 @@ int hplab_restore_blocks(const struct range *ranges, unsigned int nr_ranges,
 int hplab_guard_set(const struct range *ranges, unsigned int nr_ranges);
 void hplab_guard_clear(void);
 #endif
+int hplab_fence_set(u64 start, u64 size);
+void hplab_fence_clear(void);
+void hplab_hold_while(bool (*holding)(void));
 void hplab_online_watch_begin(void);
 bool hplab_online_watch_end(u64 *block);
 int hplab_notifier_init(void);

@@ -13,6 +13,13 @@
  *   when the kernel's online policy says so, and ignores a block that
  *   fails to online. The notifier sees that block's MEM_CANCEL_ONLINE, so
  *   that an add can fail as a whole instead (see plug.c).
+ * - The migration fence: while target.c's work item migrates the pages of
+ *   a unit it is about to unplug (alloc_contig_range(), which must not
+ *   meet memory going offline under it: an offline block's memmap is
+ *   poisoned), the notifier refuses MEM_GOING_ONLINE and
+ *   MEM_GOING_OFFLINE for that unit, as virtio-mem's hotplug_mutex keeps
+ *   onlining and offlining away from its fake-offline, and the fence is
+ *   not set while an online or offline of the unit is under way.
  * - The hold (testing): the hold_block parameter stops one block on its
  *   way online or offline, so that a test can inject a failure at exactly
  *   that block of a multi-block operation.
@@ -34,18 +41,23 @@
 #include "hotplug_lab.h"
 
 static DEFINE_SPINLOCK(hplab_notifier_lock);
+/*
+ * The online or offline between its MEM_GOING_ONLINE or MEM_GOING_OFFLINE
+ * and its end, if one is: both hold mem_hotplug_lock for writing, so
+ * there is one at most.
+ */
+static bool hplab_change_in_flight;
+static bool hplab_change_onlines;	/* an online, not an offline */
+static u64 hplab_change_start, hplab_change_last;
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+static DECLARE_WAIT_QUEUE_HEAD(hplab_change_done);
 static const struct range *hplab_guard_ranges;	/* inclusive ends */
 static unsigned int hplab_guard_nr_ranges;
 static const struct task_struct *hplab_guard_task;
-/*
- * The online between its MEM_GOING_ONLINE and its end, if one is: onlines
- * hold mem_hotplug_lock for writing, so there is one at most.
- */
-static bool hplab_online_in_flight;
-static u64 hplab_online_start, hplab_online_last;
-static DECLARE_WAIT_QUEUE_HEAD(hplab_online_done);
 #endif
+/* The migration fence, with an inclusive end. */
+static bool hplab_fenced;
+static u64 hplab_fence_start, hplab_fence_last;
 /* The online watch. */
 static const struct task_struct *hplab_watch_task;
 static bool hplab_watch_refused;
@@ -77,7 +89,26 @@ module_param_cb(hold_block, &hplab_hold_block_ops, &hold_block, 0644);
 MODULE_PARM_DESC(hold_block,
 		 "Testing: N > 0 holds the Nth memory block that goes online or offline from now on, in the module's memory notifier (before memory-notifier-error-inject's), until hold_block is 0 again or the task gets a signal (default 0)");
 module_param(held, bool, 0444);
-MODULE_PARM_DESC(held, "Testing: Y while hold_block holds a block");
+MODULE_PARM_DESC(held, "Testing: Y while hold_block holds a block, or hold_fence the target work item");
+
+/**
+ * hplab_hold_while() - testing: wait, with held=Y, while a hold lasts
+ * @holding: says whether the hold lasts
+ *
+ * Until @holding says no or a signal comes (none comes to a worker).
+ */
+void hplab_hold_while(bool (*holding)(void))
+{
+	WRITE_ONCE(held, true);
+	while (holding() && !signal_pending(current))
+		schedule_timeout_interruptible(HZ / 20);
+	WRITE_ONCE(held, false);
+}
+
+static bool hplab_block_holding(void)
+{
+	return READ_ONCE(hold_block);
+}
 
 static void hplab_hold(void)
 {
@@ -85,10 +116,7 @@ static void hplab_hold(void)
 
 	if (!nth || atomic_inc_return(&hplab_hold_seen) != nth)
 		return;
-	WRITE_ONCE(held, true);
-	while (READ_ONCE(hold_block) && !signal_pending(current))
-		schedule_timeout_interruptible(HZ / 20);
-	WRITE_ONCE(held, false);
+	hplab_hold_while(hplab_block_holding);
 }
 
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
@@ -105,31 +133,13 @@ static bool hplab_guard_covers(u64 start, u64 last)
 	return false;
 }
 
-/*
- * Notes the online in flight, and refuses one into memory being removed.
- * A MEM_CANCEL_ONLINE may come without a MEM_GOING_ONLINE here (a
- * notifier that runs before this one refused, or the node notifier of
- * 6.17 and later): it ends no online, and as there is one at most, nothing
- * is lost by clearing the note.
- */
+/* Refuses an online of memory being removed to anybody but the remover. */
 static int hplab_guard_notify(unsigned long action, u64 start, u64 last)
 {
 	lockdep_assert_held(&hplab_notifier_lock);
-	switch (action) {
-	case MEM_GOING_ONLINE:
-		if (hplab_guard_task != current &&
-		    hplab_guard_covers(start, last))
-			return notifier_from_errno(-EBUSY);
-		hplab_online_in_flight = true;
-		hplab_online_start = start;
-		hplab_online_last = last;
-		break;
-	case MEM_ONLINE:
-	case MEM_CANCEL_ONLINE:
-		hplab_online_in_flight = false;
-		wake_up_all(&hplab_online_done);
-		break;
-	}
+	if (action == MEM_GOING_ONLINE && hplab_guard_task != current &&
+	    hplab_guard_covers(start, last))
+		return notifier_from_errno(-EBUSY);
 	return NOTIFY_OK;
 }
 
@@ -139,8 +149,8 @@ static bool hplab_guarded_online_in_flight(void)
 	bool ret;
 
 	spin_lock(&hplab_notifier_lock);
-	ret = hplab_online_in_flight &&
-	      hplab_guard_covers(hplab_online_start, hplab_online_last);
+	ret = hplab_change_in_flight && hplab_change_onlines &&
+	      hplab_guard_covers(hplab_change_start, hplab_change_last);
 	spin_unlock(&hplab_notifier_lock);
 	return ret;
 }
@@ -165,7 +175,7 @@ int hplab_guard_set(const struct range *ranges, unsigned int nr_ranges)
 	hplab_guard_nr_ranges = nr_ranges;
 	hplab_guard_task = current;
 	spin_unlock(&hplab_notifier_lock);
-	if (wait_event_interruptible(hplab_online_done,
+	if (wait_event_interruptible(hplab_change_done,
 				     !hplab_guarded_online_in_flight())) {
 		hplab_guard_clear();
 		return -EINTR;
@@ -191,6 +201,88 @@ static int hplab_guard_notify(unsigned long action, u64 start, u64 last)
 }
 #endif
 
+/*
+ * Notes the online or offline in flight, unless it is refused. A
+ * MEM_CANCEL_ONLINE or MEM_CANCEL_OFFLINE may come without its MEM_GOING_*
+ * here (this notifier refused it, one that runs before it did, or the
+ * node notifier of 6.17 and later): it ends nothing, and as there is one
+ * in flight at most, nothing is lost by clearing the note.
+ */
+static int hplab_change_notify(unsigned long action, u64 start, u64 last)
+{
+	int ret = NOTIFY_OK;
+
+	lockdep_assert_held(&hplab_notifier_lock);
+	switch (action) {
+	case MEM_GOING_ONLINE:
+	case MEM_GOING_OFFLINE:
+		if (hplab_fenced && hplab_fence_start <= last &&
+		    hplab_fence_last >= start)
+			return notifier_from_errno(-EBUSY);
+		ret = hplab_guard_notify(action, start, last);
+		if (ret != NOTIFY_OK)
+			return ret;
+		hplab_change_in_flight = true;
+		hplab_change_onlines = action == MEM_GOING_ONLINE;
+		hplab_change_start = start;
+		hplab_change_last = last;
+		break;
+	case MEM_ONLINE:
+	case MEM_CANCEL_ONLINE:
+	case MEM_OFFLINE:
+	case MEM_CANCEL_OFFLINE:
+		hplab_change_in_flight = false;
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
+		wake_up_all(&hplab_change_done);
+#endif
+		break;
+	}
+	return ret;
+}
+
+/**
+ * hplab_fence_set() - keep onlining and offlining away from a range
+ * @start: physical start
+ * @size: bytes
+ *
+ * Until hplab_fence_clear(), a block of [@start, @start + @size) that
+ * anybody tries to online or offline is refused in the memory notifier
+ * (EBUSY for that task).
+ *
+ * Context: hplab.lock held, which makes one fence at a time.
+ * Return: 0, or -EBUSY if an online or offline of the range is under way
+ * already (the fence is not set: the caller would have to wait for an
+ * offline that may never end).
+ */
+int hplab_fence_set(u64 start, u64 size)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&hplab.lock);
+	spin_lock(&hplab_notifier_lock);
+	WARN_ON_ONCE(hplab_fenced);
+	if (hplab_change_in_flight && hplab_change_start < start + size &&
+	    hplab_change_last >= start) {
+		ret = -EBUSY;
+	} else {
+		hplab_fenced = true;
+		hplab_fence_start = start;
+		hplab_fence_last = start + size - 1;
+	}
+	spin_unlock(&hplab_notifier_lock);
+	return ret;
+}
+
+/**
+ * hplab_fence_clear() - let anybody online and offline the range again
+ */
+void hplab_fence_clear(void)
+{
+	spin_lock(&hplab_notifier_lock);
+	hplab_fenced = false;
+	spin_unlock(&hplab_notifier_lock);
+}
+
 static int hplab_memory_cb(struct notifier_block *nb, unsigned long action,
 			   void *arg)
 {
@@ -200,14 +292,14 @@ static int hplab_memory_cb(struct notifier_block *nb, unsigned long action,
 	int ret;
 
 	spin_lock(&hplab_notifier_lock);
-	ret = hplab_guard_notify(action, start, last);
+	ret = hplab_change_notify(action, start, last);
 	if (action == MEM_CANCEL_ONLINE && hplab_watch_task == current &&
 	    !hplab_watch_refused) {
 		hplab_watch_refused = true;
 		hplab_watch_block = start;
 	}
 	spin_unlock(&hplab_notifier_lock);
-	/* Past the guard (an online held here is in flight for it). */
+	/* Past the guard and the fence: a block held here is in flight. */
 	if (ret == NOTIFY_OK &&
 	    (action == MEM_GOING_ONLINE || action == MEM_GOING_OFFLINE))
 		hplab_hold();
@@ -215,9 +307,10 @@ static int hplab_memory_cb(struct notifier_block *nb, unsigned long action,
 }
 
 /*
- * First of all: the guard notes an online before another notifier can
- * refuse it, and a held block is held before memory-notifier-error-inject
- * (priority 0 by default) sees it.
+ * First of all: the guard and the fence refuse before any other notifier
+ * has acted on the block, an online or offline is noted before another
+ * notifier can refuse it, and a held block is held before
+ * memory-notifier-error-inject (priority 0 by default) sees it.
  */
 static struct notifier_block hplab_memory_nb = {
 	.notifier_call = hplab_memory_cb,

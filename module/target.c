@@ -38,15 +38,40 @@
 #include "compat.h"
 #include "hotplug_lab.h"
 
+/*
+ * The retry delays are bounded: 0 would make the work item spin on a
+ * request it cannot meet, and doubling a delay near UINT_MAX would wrap.
+ */
+#define HPLAB_TARGET_RETRY_MIN_MS	100
+#define HPLAB_TARGET_RETRY_MAX_MS	3600000
+
+static int hplab_retry_ms_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, HPLAB_TARGET_RETRY_MIN_MS,
+				     HPLAB_TARGET_RETRY_MAX_MS);
+}
+
+static const struct kernel_param_ops hplab_retry_ms_ops = {
+	.set = hplab_retry_ms_set,
+	.get = param_get_uint,
+};
+
 static unsigned int target_retry_min_ms = 50000;
-module_param(target_retry_min_ms, uint, 0644);
+module_param_cb(target_retry_min_ms, &hplab_retry_ms_ops,
+		&target_retry_min_ms, 0644);
 MODULE_PARM_DESC(target_retry_min_ms,
-		 "Delay before a request's first retry, doubled up to target_retry_max_ms (default 50000, virtio-mem's)");
+		 "Delay before a request's first retry, doubled up to target_retry_max_ms; 100 to 3600000 (default 50000, virtio-mem's)");
 
 static unsigned int target_retry_max_ms = 300000;
-module_param(target_retry_max_ms, uint, 0644);
+module_param_cb(target_retry_max_ms, &hplab_retry_ms_ops,
+		&target_retry_max_ms, 0644);
 MODULE_PARM_DESC(target_retry_max_ms,
-		 "Longest delay between a request's retries (default 300000, virtio-mem's)");
+		 "Longest delay between a request's retries, 100 to 3600000; below target_retry_min_ms it counts as that (default 300000, virtio-mem's)");
+
+static bool hold_fence;
+module_param(hold_fence, bool, 0644);
+MODULE_PARM_DESC(hold_fence,
+		 "Testing: while Y, the work item waits with the unit it is about to migrate fenced, before it reads the unit's block states, holding hplab.lock and keeping suspend from freezing it (held shows Y meanwhile; default N)");
 
 /* virtio_mem_fake_offline(): ZONE_MOVABLE is worth a few more tries. */
 #define HPLAB_MIGRATE_TRIES_MOVABLE	5
@@ -112,6 +137,49 @@ static bool hplab_target_top_unit(const struct hplab_group *group, u64 below,
 	return found;
 }
 
+/* The bytes of the group's unit at @start that are added. */
+static u64 hplab_unit_added(const struct hplab_group *group, u64 start)
+{
+	const struct hplab_chunk *chunk;
+	u64 added = 0, first, end;
+
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (chunk->group != group)
+			continue;
+		first = max(chunk->start, start);
+		end = min(chunk->start + chunk->size, start + group->size);
+		if (end > first)
+			added += end - first;
+	}
+	return added;
+}
+
+/*
+ * Is a unit of the group only partly added (a remove with check=kernel
+ * took part of it, or a failed step left part of it)? Its start goes to
+ * @start. The work item plugs and unplugs whole units: with such a unit
+ * it would never meet the request, and would plug and unplug for ever.
+ * A dynamic group's chunks never cross a unit boundary (see
+ * hplab_remove()), so each lies in one unit.
+ */
+static bool hplab_target_partial_unit(const struct hplab_group *group,
+				      u64 *start)
+{
+	const struct hplab_chunk *chunk;
+	u64 unit;
+
+	list_for_each_entry(chunk, &hplab.chunks, list) {
+		if (chunk->group != group)
+			continue;
+		unit = round_down(chunk->start, group->size);
+		if (hplab_unit_added(group, unit) != group->size) {
+			*start = unit;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Migrate every page of an online block away and give the block back,
  * as virtio_mem_fake_offline() does (which then keeps the pages): a page
@@ -144,9 +212,9 @@ static int hplab_migrate_block(u64 block, unsigned long vmemmap_pages)
 	return ret;
 }
 
-/* Can every online block of the unit at @start be offlined now? */
-static int hplab_target_migrate_unit(const struct hplab_group *group,
-				     u64 start, const char **why)
+/* hplab_target_migrate_unit() with the unit fenced. */
+static int __hplab_target_migrate_unit(const struct hplab_group *group,
+				       u64 start, const char **why)
 {
 	const u64 block_size = memory_block_size_bytes();
 	const struct hplab_chunk *chunk;
@@ -174,6 +242,37 @@ static int hplab_target_migrate_unit(const struct hplab_group *group,
 	return 0;
 }
 
+static bool hplab_fence_holding(void)
+{
+	return READ_ONCE(hold_fence);
+}
+
+/*
+ * Can every online block of the unit at @start be offlined now? Nobody
+ * may online or offline the unit meanwhile: alloc_contig_range() over a
+ * block that went offline after its state was read would walk a poisoned
+ * memmap.
+ */
+static int hplab_target_migrate_unit(const struct hplab_group *group,
+				     u64 start, const char **why)
+{
+	int ret = hplab_fence_set(start, group->size);
+
+	if (ret)
+		return hplab_reject(why, ret,
+				    "a block of the unit is being onlined or offlined by someone else: the unit stays as it is");
+	if (READ_ONCE(hold_fence))
+		hplab_hold_while(hplab_fence_holding);
+	ret = __hplab_target_migrate_unit(group, start, why);
+	/*
+	 * The remove that follows offlines the unit itself. An online by
+	 * someone else before it is the window documented for a page pinned
+	 * after the check: offline_pages() may then retry for long.
+	 */
+	hplab_fence_clear();
+	return ret;
+}
+
 static __printf(4, 5) void hplab_target_log(const struct hplab_group *group,
 					      int err, const char *why,
 					      const char *fmt, ...)
@@ -195,10 +294,10 @@ static void hplab_target_retry(struct hplab_group *group, int err,
 {
 	struct hplab_target *target = &group->target;
 	const char *why;
+	unsigned int min_ms = READ_ONCE(target_retry_min_ms);
+	unsigned int max_ms = max(READ_ONCE(target_retry_max_ms), min_ms);
 
-	target->retry_ms = target->retry_ms ?
-			   min(target->retry_ms * 2, target_retry_max_ms) :
-			   target_retry_min_ms;
+	target->retry_ms = clamp(target->retry_ms * 2, min_ms, max_ms);
 	target->retry_at = jiffies + msecs_to_jiffies(target->retry_ms);
 	target->retrying = true;
 	target->unplug_below = U64_MAX;
@@ -257,9 +356,14 @@ static void hplab_target_step(struct hplab_group *group)
 {
 	struct hplab_target *target = &group->target;
 
+	u64 partial;
+
 	lockdep_assert_held(&hplab.lock);
 	target->retrying = false;
-	if (group->added == target->requested) {
+	if (hplab_target_partial_unit(group, &partial)) {
+		hplab_target_retry(group, -EBUSY,
+				   "a unit is only partly added: write '<id> none' and remove the rest of it");
+	} else if (group->added == target->requested) {
 		target->reached = true;
 		target->retry_ms = 0;
 		hplab_target_log(group, 0, NULL, "reached %#llx",
@@ -358,7 +462,7 @@ int hplab_target_set(int mgid, u64 size, bool memmap_on_memory,
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 	struct hplab_target *target;
-	u64 rest;
+	u64 rest, partial;
 	int ret;
 
 	lockdep_assert_held(&hplab.lock);
@@ -383,6 +487,10 @@ int hplab_target_set(int mgid, u64 size, bool memmap_on_memory,
 		if (ret)
 			return ret;
 	}
+	if (hplab_target_partial_unit(group, &partial))
+		return hplab_reject_fmt(why, -EBUSY,
+					"the unit at %#llx is only partly added (a remove with check=kernel took part of it): remove the rest of it (after '<id> none' if the group follows a request)",
+					partial);
 
 	target = &group->target;
 	*target = (struct hplab_target){
@@ -469,5 +577,7 @@ int hplab_target_show(struct seq_file *m)
  */
 void hplab_target_exit(void)
 {
+	/* A work item held for a test would be waited for, for ever. */
+	WRITE_ONCE(hold_fence, false);
 	cancel_delayed_work_sync(&hplab_target_work);
 }

@@ -3,7 +3,7 @@
 # unplugs from the highest down, skips a unit it cannot unplug, retries
 # with a doubling delay, takes a new request at once, and stops at unload.
 . /tests/lib.sh
-plan 59
+plan 76
 
 PARAMS=/sys/module/hotplug_lab/parameters
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
@@ -71,6 +71,13 @@ expect_steps() {
 setup
 echo 200 > $PARAMS/target_retry_min_ms
 echo 800 > $PARAMS/target_retry_max_ms
+# 0 would make the work item spin on a request it cannot meet, and a
+# delay near UINT_MAX would wrap when doubled.
+check "target_retry_min_ms refuses 0 and 99 ms, target_retry_max_ms an hour and a millisecond" \
+	sh -c "! echo 0 > $PARAMS/target_retry_min_ms && ! echo 99 > $PARAMS/target_retry_min_ms &&
+		! echo 3600001 > $PARAMS/target_retry_max_ms" 2> /dev/null
+check "... and keeps the delays it had" \
+	test "$(cat $PARAMS/target_retry_min_ms) $(cat $PARAMS/target_retry_max_ms)" = "200 800"
 g=$(new_group "dynamic $(blocks 1)")
 s=$(new_group "static $(blocks 1)")
 other=$(new_group "dynamic $(blocks 1)")
@@ -85,6 +92,18 @@ expect_err EINVAL target "$g $(blocks 1) memmap=maybe"
 write region release
 expect_err ERANGE target "$g $(blocks 1)"
 write region "$(hex $REGION_START) $(hex $REGION_SIZE)" || bail "claim the region again"
+# A unit that a remove with check=kernel took part of would make the
+# work item plug and unplug for ever: the request is refused.
+h=$(new_group "dynamic $(blocks 2)")
+expect_ok add "$h $(at 0) $(blocks 2)"
+write granularity check=kernel
+expect_ok remove "$h $(at 1) $(blocks 1)"
+expect_err EBUSY target "$h $(blocks 2)"
+check "... naming the partly added unit" \
+	grep -qF "$(at 0) is only partly added" "$HPLAB/events"
+expect_ok remove "$h $(at 0) $(blocks 1)"
+write granularity check=module
+expect_ok groups "delete $h"
 
 # Up: the lowest free units, around another group's memory.
 expect_ok add "$other $(at 1) $(blocks 1)"
@@ -113,6 +132,24 @@ check "it unplugged from the highest unit down" \
 check "the units are gone from sysfs and /proc/iomem" \
 	sh -c "! test -d $(block_dir $(at 2)) && ! test -d $(block_dir $(at 3)) && test \$(grep -c 'System RAM (hotplug_lab)' /proc/iomem) = 2"
 check "kernel matches module after unplugging" kernel_matches_module
+
+# Nobody onlines or offlines a unit while the work item migrates its
+# pages: alloc_contig_range() over a block that went offline meanwhile
+# would walk a poisoned memmap. hold_fence stops the work item there.
+check "the unit left is onlined movable" sh -c "echo online_movable > $(block_dir $(at 0))/state"
+echo Y > $PARAMS/hold_fence
+seq=$(last_seq)
+# Not request(): its read-back would wait for the held work item's lock.
+check "'$g 0' > target is taken" onewrite -l -- "$HPLAB/target" "$g 0"
+check "the work item stops with the unit it is about to migrate fenced" wait_until 30 grep -qx Y $PARAMS/held
+check "an offline of the fenced unit through sysfs is refused" \
+	sh -c "! echo offline > $(block_dir $(at 0))/state" 2> /dev/null
+check "... and the block is still online" test "$(block_state $(at 0))" = online
+echo N > $PARAMS/hold_fence
+check "then the unit is unplugged" wait_until 60 reached "$g" 0x0
+check "... in one step" expect_steps "$seq" "$g" "unplug $(at 0) ok;reached 0x0 ok;"
+check "'$g $(blocks 1)' > target is taken" request "$g $(blocks 1)"
+check "the request of 1 unit is reached again" wait_until 60 reached "$g" "$(blocks 1)"
 
 # A new request replaces the old one between two steps: the second plug
 # is held in the memory notifier while the new request waits for its turn.
