@@ -187,12 +187,11 @@ static const struct hplab_column group_columns[] = {
 	{ "NODE", "NUMA node", HPLAB_COL_NUMBER },
 	{ "SIZE", "static: maximum size; dynamic: unit", HPLAB_COL_NUMBER },
 	{ "ADDED", "memory added to the group", HPLAB_COL_NUMBER },
-	/* Extra, so that scripts reading the five columns above keep working. */
 	{ "REQUESTED", "the size the group follows (hplab target); null for none and static groups",
-	  HPLAB_COL_NUMBER, true },
+	  HPLAB_COL_NUMBER },
 	{ "PLUGGED", "memory added, as the target file counts it (ADDED without a request)",
 	  HPLAB_COL_NUMBER, true },
-	{ "TARGET", "working, reached or retrying; null without a request", HPLAB_COL_STRING, true },
+	{ "TARGET", "working, reached or retrying; null without a request", HPLAB_COL_STRING },
 	{ "RETRY_MS", "retrying: milliseconds between the module's passes", HPLAB_COL_NUMBER, true },
 };
 
@@ -292,25 +291,6 @@ int cmd_group(struct hplab_ctx *ctx, int argc, char **argv)
 	return HPLAB_EXIT_OK;
 }
 
-/*
- * What the block's valid_zones says of an online block (its zone) is what
- * STATE asks: online_movable wants Movable, online_kernel any other zone
- * (Normal, DMA32, DMA), online any zone.
- */
-static bool hplab_zone_matches(const struct hplab_ctx *ctx, unsigned long block,
-			       const char *state)
-{
-	char *zone;
-	bool movable;
-
-	if (strcmp(state, "online_movable") && strcmp(state, "online_kernel"))
-		return true;
-	zone = hplab_block_attr(ctx, block, "valid_zones");
-	movable = zone && !strcmp(zone, "Movable");
-	free(zone);
-	return movable == !strcmp(state, "online_movable");
-}
-
 /* Write STATE to the block's state file; false after a message. */
 static bool hplab_block_write(const struct hplab_ctx *ctx, unsigned long block,
 			      uint64_t addr, const char *state)
@@ -329,9 +309,60 @@ static bool hplab_block_write(const struct hplab_ctx *ctx, unsigned long block,
 }
 
 /*
- * Bring one block to STATE. A block online in another zone than STATE
- * asks is offlined first. Returns false after a message.
+ * Online the block, offline now, in the zone STATE asks, and say so on
+ * stdout. Failing that, online it with BACK, in ZONE where it was, and
+ * say where it is left. Returns false after a message.
  */
+static bool hplab_online_moved(const struct hplab_ctx *ctx, unsigned long block,
+			       uint64_t addr, const char *zone, const char *state,
+			       const char *back)
+{
+	if (hplab_block_write(ctx, block, addr, state)) {
+		if (!ctx->json) {
+			printf("memory%lu (%#" PRIx64 "): %s -> %s\n", block, addr, zone,
+			       strcmp(state, "online_movable") ? "a kernel zone" : "Movable");
+			fflush(stdout);
+		}
+		return true;
+	}
+	if (hplab_block_write(ctx, block, addr, back))
+		hplab_warn("memory%lu (%#" PRIx64 "): online in %s again, as before", block, addr,
+			   zone);
+	else
+		hplab_warn("memory%lu (%#" PRIx64 "): left offline (it was online in %s)", block,
+			   addr, zone);
+	return false;
+}
+
+/*
+ * An online block in the zone STATE (online_kernel or online_movable)
+ * asks stays; one in another zone is offlined and onlined there
+ * (hplab_online_moved()). Returns false after a message.
+ */
+static bool hplab_rezone_block(const struct hplab_ctx *ctx, unsigned long block,
+			       uint64_t addr, const char *state)
+{
+	/* An online block's valid_zones names only its zone. */
+	char *zone = hplab_block_attr(ctx, block, "valid_zones");
+	const char *back;
+	bool ok = false;
+
+	if (!zone || !*zone) {
+		hplab_warn("memory%lu (%#" PRIx64 "): online, but valid_zones names no zone: not moved",
+			   block, addr);
+		free(zone);
+		return false;
+	}
+	back = strcmp(zone, "Movable") ? "online_kernel" : "online_movable";
+	if (!strcmp(back, state))
+		ok = true;
+	else if (hplab_block_write(ctx, block, addr, "offline"))
+		ok = hplab_online_moved(ctx, block, addr, zone, state, back);
+	free(zone);
+	return ok;
+}
+
+/* Bring one block to STATE. Returns false after a message. */
 static bool hplab_set_block(const struct hplab_ctx *ctx, unsigned long block,
 			    uint64_t addr, const char *state)
 {
@@ -344,28 +375,52 @@ static bool hplab_set_block(const struct hplab_ctx *ctx, unsigned long block,
 		if (offline)
 			return true;
 	} else if (online) {
-		if (hplab_zone_matches(ctx, block, state))
-			return true;
-		if (!hplab_block_write(ctx, block, addr, "offline"))
-			return false;
+		return !strcmp(state, "online") || hplab_rezone_block(ctx, block, addr, state);
 	}
 	return hplab_block_write(ctx, block, addr, state);
 }
 
 /*
+ * BLOCKS, in ascending order, as "memory8-9 memory12": consecutive blocks
+ * in one word, as lsmem summarises them. NULL when out of memory.
+ */
+static char *hplab_block_names(const unsigned long *blocks, size_t n)
+{
+	char *text = NULL;
+	size_t len, i, j;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && blocks[j] == blocks[j - 1] + 1; j++)
+			;
+		fprintf(out, "%smemory%lu", i ? " " : "", blocks[i]);
+		if (j - i > 1)
+			fprintf(out, "-%lu", blocks[j - 1]);
+	}
+	if (fclose(out)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
  * Write STATE ("online_movable", "offline", ...) to every block of
  * [start, start + size) that hotplug_lab added, for COMMAND. Exit code
- * as chmem(8): 0 all done, 1 none done, 64 some done. FAILED, when not
- * NULL, gets the names of the blocks that were not done.
+ * as chmem(8): 0 all done, 1 none done, 64 some done. FAILED_NAMES, when
+ * not NULL, gets the blocks that were not done (hplab_block_names()), or
+ * NULL when all were or out of memory.
  */
 static int hplab_set_blocks(const struct hplab_ctx *ctx, const char *command,
 			    uint64_t start, uint64_t size, const char *state,
-			    char *failed_blocks, size_t len)
+			    char **failed_names)
 {
 	struct hplab_view view;
-	unsigned long done = 0, failed = 0;
+	unsigned long done = 0, *failed = NULL, *grown;
+	size_t i, nr_failed = 0, nr_listed = 0;
 	uint64_t addr;
-	size_t i, used = 0;
 
 	if (hplab_view_load_or_warn(ctx, &view))
 		return HPLAB_EXIT_REJECTED;
@@ -381,19 +436,23 @@ static int hplab_set_blocks(const struct hplab_ctx *ctx, const char *command,
 				break;
 		if (i == view.nr_ranges) {
 			hplab_warn("%#" PRIx64 ": not memory hotplug_lab added (hplab blocks)", addr);
-			failed++;
 		} else if (hplab_set_block(ctx, block, addr, state)) {
 			done++;
 			continue;
-		} else {
-			failed++;
 		}
-		if (failed_blocks && used < len)
-			used += snprintf(failed_blocks + used, len - used, "%smemory%lu",
-					 used ? " " : "", block);
+		nr_failed++;
+		grown = failed_names ? realloc(failed, nr_failed * sizeof(*failed)) : NULL;
+		if (grown) {
+			failed = grown;
+			failed[nr_listed++] = block;
+		}
 	}
 	hplab_view_free(&view);
-	if (!failed)
+	if (failed_names)
+		*failed_names = nr_failed && nr_listed == nr_failed ?
+				hplab_block_names(failed, nr_listed) : NULL;
+	free(failed);
+	if (!nr_failed)
 		return HPLAB_EXIT_OK;
 	return done ? HPLAB_EXIT_PARTIAL : HPLAB_EXIT_REJECTED;
 }
@@ -419,7 +478,7 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *online = NULL;
-	char failed[256] = "";
+	char *failed = NULL;
 	bool memmap = false;
 	uint64_t start, size;
 	int opt, ret;
@@ -452,14 +511,15 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_REJECTED;
 	if (!online)
 		return HPLAB_EXIT_OK;
-	ret = hplab_set_blocks(ctx, argv[0], start, size, online, failed, sizeof(failed));
+	ret = hplab_set_blocks(ctx, argv[0], start, size, online, &failed);
 	if (ret == HPLAB_EXIT_OK)
 		return ret;
 	/* The add stands: what is left is the blocks' state. */
 	hplab_warn("the memory is added, but %s stays %s: %s (hplab blocks)",
 		   ret == HPLAB_EXIT_PARTIAL ? "part of it" : "all of it",
 		   strcmp(online, "offline") ? "offline" : "online",
-		   failed[0] ? failed : "the blocks of the range");
+		   failed ? failed : "the blocks of the range");
+	free(failed);
 	return HPLAB_EXIT_PARTIAL;
 }
 
@@ -523,7 +583,7 @@ int cmd_online(struct hplab_ctx *ctx, int argc, char **argv)
 	ret = hplab_require_module(ctx);
 	if (ret)
 		return ret;
-	return hplab_set_blocks(ctx, argv[0], start, size, state, NULL, 0);
+	return hplab_set_blocks(ctx, argv[0], start, size, state, NULL);
 }
 
 static const struct hplab_column granularity_columns[] = {

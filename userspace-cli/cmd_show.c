@@ -115,14 +115,44 @@ static const struct hplab_column map_columns[] = {
 
 const struct hplab_table_def hplab_map_table = HPLAB_TABLE("map", map_columns);
 
+/*
+ * The most blocks map draws: 128T of 128M blocks, 16384 lines of text;
+ * what --json prints is held in memory first, about 350 bytes a block.
+ */
+#define HPLAB_MAP_MAX_CELLS	(1 << 20)
+
+/* The cell of the block at ADDR; *NEXT is the first range not before it. */
+static enum hplab_cell hplab_map_cell(const struct hplab_view *view, uint64_t addr,
+				      size_t *next, bool *vmemmap)
+{
+	const struct hplab_range *r;
+
+	/* The ranges come by address (hplab_view_load() checks it). */
+	while (*next < view->nr_ranges && view->ranges[*next].end < addr)
+		(*next)++;
+	r = *next < view->nr_ranges ? &view->ranges[*next] : NULL;
+	*vmemmap = false;
+	if (!r || addr < r->start)
+		return CELL_ABSENT;
+	*vmemmap = r->memmap_on;
+	switch (r->blocks[(addr - r->start) / view->block_size]) {
+	case 'k':
+		return CELL_KERNEL;
+	case 'm':
+		return CELL_MOVABLE;
+	default:
+		return CELL_OFFLINE;
+	}
+}
+
 int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct libscols_table *table = NULL;
 	struct hplab_view view;
 	uint64_t addr, n, nr_cells;
 	unsigned int col = 0;
+	size_t next = 0;
 	char size[32];
-	size_t i;
 	int ret;
 
 	if (hplab_command_start(ctx, argc, argv, &hplab_map_table, &ret))
@@ -134,36 +164,26 @@ int cmd_map(struct hplab_ctx *ctx, int argc, char **argv)
 		hplab_warn("no region is claimed (hplab region candidates)");
 		return HPLAB_EXIT_REJECTED;
 	}
+	nr_cells = (view.region_end - view.region_start + 1) / view.block_size;
+	if (nr_cells > HPLAB_MAP_MAX_CELLS) {
+		hplab_warn("the region is %" PRIu64 " blocks: map draws at most %d (hplab blocks lists the added ones)",
+			   nr_cells, HPLAB_MAP_MAX_CELLS);
+		hplab_view_free(&view);
+		return HPLAB_EXIT_REJECTED;
+	}
 	if (ctx->json)
 		table = hplab_table_new(ctx, &hplab_map_table);
 	else
 		printf("region %#" PRIx64 "-%#" PRIx64 ", one cell per %s block:\n",
 		       view.region_start, view.region_end,
 		       hplab_format_size(ctx, view.block_size, size, sizeof(size)));
-	nr_cells = (view.region_end - view.region_start + 1) / view.block_size;
 	for (n = 0; n < nr_cells; n++) {
-		enum hplab_cell cell = CELL_ABSENT;
-		bool vmemmap = false;
+		enum hplab_cell cell;
+		bool vmemmap;
 		char letter;
 
 		addr = view.region_start + n * view.block_size;
-		for (i = 0; i < view.nr_ranges; i++) {
-			const struct hplab_range *r = &view.ranges[i];
-
-			if (addr < r->start || addr > r->end)
-				continue;
-			switch (r->blocks[(addr - r->start) / view.block_size]) {
-			case 'k':
-				cell = CELL_KERNEL;
-				break;
-			case 'm':
-				cell = CELL_MOVABLE;
-				break;
-			default:
-				cell = CELL_OFFLINE;
-			}
-			vmemmap = r->memmap_on;
-		}
+		cell = hplab_map_cell(&view, addr, &next, &vmemmap);
 		letter = vmemmap ? cells[cell].plain_vmemmap : cells[cell].plain;
 		if (table) {
 			char start[24], text[2] = { letter, '\0' };

@@ -70,9 +70,12 @@ static const struct hplab_command commands[] = {
 	  "Adds memory with add_memory_driver_managed(). --memmap-on-memory places\n"
 	  "the memmap inside the added memory (MHP_MEMMAP_ON_MEMORY). --online\n"
 	  "then writes each new block's state file: offline, online (the kernel\n"
-	  "picks the zone), kernel (online_kernel) or movable (online_movable).\n"
-	  "Without --online the kernel's auto_online_blocks policy decides.\n"
-	  "Memory added but not onlined as asked is a partial success (exit 64).\n",
+	  "picks the zone), kernel (online_kernel) or movable (online_movable);\n"
+	  "a block the kernel onlined already in another zone is moved as\n"
+	  "'hplab online --zone' moves it. Without --online the kernel's\n"
+	  "auto_online_blocks policy decides. Memory added but not onlined as\n"
+	  "asked is a partial success (exit 64): hplab names those blocks, a run\n"
+	  "of them as memoryN-M.\n",
 	  "  -m, --memmap-on-memory   place the memmap in the added memory\n"
 	  "  -o, --online=HOW         then offline, online, kernel or movable\n" },
 	{ "remove", cmd_remove, "remove <group> <start> <size> | remove <group> --all",
@@ -106,7 +109,11 @@ static const struct hplab_command commands[] = {
 	  "Writes online, online_kernel or online_movable to the state file of\n"
 	  "every block in the range; only blocks hotplug_lab added. A block\n"
 	  "online in another zone than --zone asks is offlined and onlined in\n"
-	  "that zone; without --zone any zone will do.\n",
+	  "that zone, with a line as 'memory12 (0x60000000): Normal -> Movable'.\n"
+	  "If it goes offline but cannot be onlined there, hplab onlines it back\n"
+	  "in its old zone and says where the block is left. A block whose\n"
+	  "valid_zones names no zone is not moved. Without --zone any zone will\n"
+	  "do. Exit 64 when some blocks are done and some not, 1 when none is.\n",
 	  "  -z, --zone=ZONE     kernel (online_kernel) or movable (online_movable)\n" },
 	{ "offline", cmd_online, "offline <start> <size>",
 	  "offline blocks of hotplug_lab memory",

@@ -137,6 +137,26 @@ static char *hplab_table_rows(char *text)
 	return rows ? rows + 1 : text + strlen(text);
 }
 
+/*
+ * What the module's groups.c guarantees of a group row, against the rows
+ * before it: NULL, or why the row cannot be the module's.
+ */
+static const char *hplab_group_problem(const struct hplab_view *view,
+				       const struct hplab_group *g)
+{
+	bool dynamic = !strcmp(g->type, "dynamic");
+
+	if (!dynamic && strcmp(g->type, "static"))
+		return "the type is not static or dynamic";
+	if (!g->size || g->size % view->block_size)
+		return "the size is not a non-zero multiple of the memory block size";
+	if (dynamic && g->size & (g->size - 1))
+		return "a dynamic group's unit is not a power of two";
+	if (hplab_view_group(view, g->id))
+		return "a second row for the group";
+	return NULL;
+}
+
 static int hplab_parse_groups(char *text, struct hplab_view *view)
 {
 	char *line, *save = NULL;
@@ -145,6 +165,7 @@ static int hplab_parse_groups(char *text, struct hplab_view *view)
 	for (line = strtok_r(hplab_table_rows(text), "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct hplab_group *g, *grown;
+		const char *why;
 		int end = 0;
 
 		nr++;
@@ -159,6 +180,9 @@ static int hplab_parse_groups(char *text, struct hplab_view *view)
 		    line[end] || g->id < 0)
 			return hplab_bad_line("groups", nr, line,
 					      "not <id> <type> <node> <size> <added>");
+		why = hplab_group_problem(view, g);
+		if (why)
+			return hplab_bad_line("groups", nr, line, why);
 		view->nr_groups++;
 	}
 	return 0;
@@ -193,6 +217,26 @@ static int hplab_parse_range(char *line, unsigned int nr, uint64_t block_size,
 	return 0;
 }
 
+/*
+ * What the module guarantees of a ranges row against the region, the
+ * groups and the row before it (rows come by address): NULL, or why the
+ * row cannot be the module's.
+ */
+static const char *hplab_range_problem(const struct hplab_view *view,
+				       const struct hplab_range *r,
+				       const struct hplab_range *before)
+{
+	if (!hplab_view_group(view, r->group))
+		return "no row of the groups file has the group";
+	if (!view->has_region || r->start < view->region_start || r->end > view->region_end)
+		return "not inside the claimed region";
+	if (before && r->start <= before->end)
+		return "does not start after the row before: ranges overlap or are not by address";
+	if (r->vmemmap_pages > r->size / (uint64_t)sysconf(_SC_PAGESIZE))
+		return "more vmemmap pages than the range has pages";
+	return NULL;
+}
+
 static int hplab_parse_ranges(char *text, struct hplab_view *view)
 {
 	char *line, *save = NULL;
@@ -201,6 +245,7 @@ static int hplab_parse_ranges(char *text, struct hplab_view *view)
 	for (line = strtok_r(hplab_table_rows(text), "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct hplab_range *grown;
+		const char *why;
 		int ret;
 
 		grown = realloc(view->ranges,
@@ -213,6 +258,10 @@ static int hplab_parse_ranges(char *text, struct hplab_view *view)
 					&view->ranges[view->nr_ranges++]);
 		if (ret)
 			return ret;
+		why = hplab_range_problem(view, &view->ranges[view->nr_ranges - 1],
+					  view->nr_ranges > 1 ? &view->ranges[view->nr_ranges - 2] : NULL);
+		if (why)
+			return hplab_bad_line("ranges", nr, line, why);
 	}
 	return 0;
 }
@@ -360,6 +409,13 @@ const struct hplab_group *hplab_view_group(const struct hplab_view *view,
 	return NULL;
 }
 
+/*
+ * The module claims a region only inside the kernel's pluggable range,
+ * below 2^MAX_PHYSMEM_BITS: 52 bits on x86-64 (5-level paging), the
+ * module's one architecture. So every walk of the region is bounded.
+ */
+#define HPLAB_PHYS_LIMIT	((uint64_t)1 << 52)
+
 /* "none" or "<start>-<end> <size>", in whole blocks. */
 static int hplab_parse_region(char *text, struct hplab_view *view)
 {
@@ -376,6 +432,9 @@ static int hplab_parse_region(char *text, struct hplab_view *view)
 	    view->region_start % view->block_size || size % view->block_size)
 		return hplab_bad_line("region", 1, text,
 				      "not none or <start>-<end> <size> in whole memory blocks");
+	if (view->region_end >= HPLAB_PHYS_LIMIT)
+		return hplab_bad_line("region", 1, text,
+				      "ends past 2^52, the highest physical address of x86-64");
 	view->has_region = true;
 	return 0;
 }

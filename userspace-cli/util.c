@@ -84,11 +84,15 @@ char *hplab_read_line(const struct hplab_ctx *ctx, const char *path)
 	return text;
 }
 
-/* One write() of TEXT; 0 or a negative errno. */
+/*
+ * All of TEXT, as util-linux's write_all(): a write() that takes part of
+ * it is followed by one for the rest. 0 or a negative errno.
+ */
 int hplab_write_file(const struct hplab_ctx *ctx, const char *path,
 		     const char *text)
 {
 	char *full = hplab_path(ctx, "%s", path);
+	size_t len = strlen(text);
 	ssize_t n;
 	int fd, err = 0;
 
@@ -96,9 +100,16 @@ int hplab_write_file(const struct hplab_ctx *ctx, const char *path,
 	free(full);
 	if (fd < 0)
 		return -errno;
-	n = write(fd, text, strlen(text));
-	if (n < 0)
-		err = -errno;
+	while (len && !err) {
+		n = write(fd, text, len);
+		if (n <= 0) {
+			/* 0: nothing taken, and nothing would be on a retry */
+			err = n ? -errno : -EIO;
+		} else {
+			text += n;
+			len -= n;
+		}
+	}
 	close(fd);
 	return err;
 }

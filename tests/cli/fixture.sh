@@ -4,6 +4,8 @@
 #   unloaded   no module, no debugfs, memmap_on_memory off, a udev rule
 #   malformed  loaded, but the module's files do not parse
 #   big        loaded, and one add of 32G: 256 blocks of 128M
+#   big-addable  big, an add succeeds; the state files of the odd blocks
+#              161-239 and of 256-287 cannot be written (EISDIR)
 #   big2g      loaded, with 2G blocks (block_size_bytes 80000000)
 #   addable    loaded, an add succeeds (add is a plain file), the blocks
 #              of 0x40000000-0x4fffffff cannot be onlined
@@ -11,6 +13,15 @@
 #   nonroot    loaded, /proc/iomem as a user who is not root reads it
 #   iomem-odd  loaded, /proc/iomem lines without " : " and a bad firmware entry
 #   size0, size-small, bad-letter  loaded, a ranges row that lies
+#   group-type, group-unit, group-twice  loaded, a groups row that lies:
+#              type Dynamic, a unit of 384M, group 0 twice
+#   range-no-group, range-outside, range-overlap, vmemmap-big  loaded, a
+#              ranges row of group 5 (none), at 0x80000000 (past the
+#              region), at 0x48000000 (in the row before), with 65537
+#              vmemmap pages in 256M
+#   region-huge  loaded, a region of 2^63 bytes from 0
+#   region-big loaded, a region of 2^20 + 1 blocks (128T and 128M)
+#   no-valid-zones  loaded, memory12 (online) without valid_zones
 #   bs0, bs-odd, bs-none  loaded, no adds, block_size_bytes 0, 0x3000000, absent
 #   bad-seq    loaded, an event whose sequence number is not a number
 #   target     loaded, groups 3 and 13 more, a target file with a row in
@@ -27,6 +38,7 @@
 #   zones-old      zones-nomovable on a kernel before 5.15: no online_policy,
 #                  auto_movable_ratio or auto_movable_numa_aware
 #   zones-bad      zones-auto whose zoneinfo has more present than spanned
+#   zones-group0   zones-auto whose group 2 has size 0
 set -eu
 kind=$1
 root=$2
@@ -145,7 +157,7 @@ fi
 
 ranges_header="group start end size memmap vmemmap_pages state blocks"
 case $kind in
-big)
+big|big-addable)
 	# 64 blocks online movable, 64 in a kernel zone, 128 offline
 	letters=$(printf '%64s' '' | tr ' ' m)$(printf '%64s' '' | tr ' ' k)$(printf '%128s' '' | tr ' ' -)
 	put $d/region "0x100000000-0x8ffffffff 0x800000000"
@@ -162,6 +174,14 @@ big)
 		esac
 		n=$((n + 1))
 	done
+	if [ "$kind" = big-addable ]; then
+		rm "$root/$d/add"
+		: > "$root/$d/add"
+		for n in $(seq 161 2 239) $(seq 256 287); do
+			rm "$root/sys/devices/system/memory/memory$n/state"
+			mkdir "$root/sys/devices/system/memory/memory$n/state"
+		done
+	fi
 	;;
 big2g)
 	put sys/devices/system/memory/block_size_bytes 80000000
@@ -210,6 +230,36 @@ size-small)
 bad-letter)
 	put $d/ranges "$ranges_header
 0 0x40000000 0x4fffffff 0x10000000 on 1024 partial mx"
+	;;
+group-type|group-unit|group-twice)
+	case $kind in
+	group-type) row="1 Dynamic 0 0x10000000 0x10000000" ;;
+	group-unit) row="1 dynamic 0 0x18000000 0x10000000" ;;
+	group-twice) row="0 dynamic 0 0x10000000 0x10000000" ;;
+	esac
+	put $d/groups "id type node size added
+0 static 0 0x20000000 0x10000000
+$row"
+	;;
+range-no-group|range-outside|range-overlap|vmemmap-big)
+	case $kind in
+	range-no-group) row="5 0x60000000 0x6fffffff 0x10000000 off 0 online kk" ;;
+	range-outside) row="1 0x80000000 0x8fffffff 0x10000000 off 0 online kk" ;;
+	range-overlap) row="1 0x48000000 0x57ffffff 0x10000000 off 0 online kk" ;;
+	vmemmap-big) row="1 0x60000000 0x6fffffff 0x10000000 on 65537 online kk" ;;
+	esac
+	put $d/ranges "$ranges_header
+0 0x40000000 0x4fffffff 0x10000000 on 1024 partial m-
+$row"
+	;;
+region-huge)
+	put $d/region "0x0-0x7fffffffffffffff 0x8000000000000000"
+	;;
+region-big)
+	put $d/region "0x40000000-0x800047ffffff 0x800008000000"
+	;;
+no-valid-zones)
+	rm "$root/sys/devices/system/memory/memory12/valid_zones"
 	;;
 bs0|bs-odd|bs-none)
 	put $d/ranges "$ranges_header"
@@ -306,7 +356,7 @@ zones*)
 	for n in 8 9 10 11 12 13 14 15; do rm -rf "$root/sys/devices/system/memory/memory$n"; done
 	# What the kernel's valid_zones says, by its rule (see the expected output)
 	case $kind in
-	zones-auto)
+	zones-auto|zones-group0)
 		block 8 online Movable
 		block 9 offline "Movable DMA32"
 		block 12 online DMA32
@@ -335,6 +385,7 @@ zones*)
 	zones-nomovable) rm "$root/$p/auto_movable_numa_aware" ;;
 	zones-old) rm "$root/$p/auto_movable_numa_aware" "$root/$p/auto_movable_ratio" "$root/$p/online_policy" ;;
 	zones-bad) sed -i 's/^        present  3998$/        present  4096/' "$root/proc/zoneinfo" ;;
+	zones-group0) sed -i 's/^2 dynamic 0 0x10000000 /2 dynamic 0 0x0 /' "$root/$d/groups" ;;
 	esac
 	;;
 esac
