@@ -202,7 +202,7 @@ boots() {
 	# region.sh: a reserved block at 4G, above the guest's RAM, where the
 	# firmware has none
 	echo "main|memmap=128M\$0x100000000|load region static dynamic granularity memmap notifier-inject target offline-failure"
-	echo "input||input fuzz concurrency stuck-offline cli"
+	echo "input||input fuzz concurrency stuck-offline zones cli"
 	# the mixed load, then allocation failures the kernel cannot take
 	# back: fault-inject ends the boot
 	echo "faults||stress fault-inject"

@@ -1,7 +1,7 @@
 # hplab in the VM: every command, its output checked against the kernel's
 # own files, its exit codes, and its advice on rejections.
 . /tests/lib.sh
-plan 40
+plan 49
 last_in_boot "the last steps online memory into a kernel zone"
 
 setup
@@ -95,6 +95,25 @@ check "hplab remove --all" hplab remove "$g" --all
 check "... and the group's blocks are gone from sysfs and /proc/iomem" \
 	sh -c "! test -d $(block_dir $(at 0)) && ! test -d $(block_dir $(at 1)) && test \"\$(grep -c 'System RAM (hotplug_lab)' /proc/iomem)\" = 1"
 check "hplab remove of a dynamic unit" hplab remove "$d" $(at 2) $(blocks 1)
+
+# hplab target: the module plugs the lowest free units by itself, hplab
+# waits until the target file says reached.
+check "hplab target plugs the dynamic group to two units and exits 0" \
+	sh -c "hplab target $d $(blocks 2) > /tmp/target"
+check "... into the lowest free units of the region" \
+	test "$(awk -v d=$d 'NR > 1 && $1 == d { printf "%s ", $2 }' "$HPLAB/ranges")" = "$(at 0) $(at 1) "
+check "... as the target file shows" \
+	sh -c "awk 'NR > 1' $HPLAB/target | grep -qx '$d $(blocks 2) $(blocks 2) off reached 0'"
+check "hplab group list shows the request and its state by default" \
+	sh -c "hplab -b group list | grep -q '^ *$d  *dynamic  *0  *$BLOCK  *$((2 * BLOCK))  *$((2 * BLOCK))  *reached\$'"
+check "hplab status names the group's progress" \
+	sh -c "hplab status | grep -q '^targets .*$d: $(human $((2 * BLOCK))) of $(human $((2 * BLOCK))) plugged, reached'"
+check "hplab target --no-wait returns once the request is taken" hplab target "$d" 0 --no-wait
+check "... and the module unplugs both units" \
+	wait_until 60 sh -c "awk 'NR > 1' $HPLAB/target | grep -qx '$d 0x0 0x0 off reached 0'"
+check "hplab target none stops following the request" hplab target "$d" none
+check "... and hplab group list shows none" \
+	sh -c "hplab -J group list | grep -A7 '\"id\": $d,' | grep -q '\"requested\": null'"
 check "kernel matches module after the CLI session" kernel_matches_module
 check "hplab group delete" hplab group delete "$g"
 

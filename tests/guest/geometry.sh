@@ -5,7 +5,7 @@
 # that a rig that fell back to 128M blocks or a small region fails here
 # instead of passing on the geometry every other boot has.
 . /tests/lib.sh
-plan 27
+plan 29
 
 setup
 want_mb=$(cmdline_value hplab_block_mb)
@@ -39,11 +39,11 @@ picked_blocks() {
 }
 online_picked() {
 	for i in $(picked_blocks); do
-		online_range "$(at "$i")" "$BLOCK" online_movable || return 1
+		hplab online "$(at "$i")" "$(blocks 1)" --zone=movable > /dev/null || return 1
 	done
 }
 nr_picked=$(picked_blocks | wc -l)
-check "onlining $nr_picked of the blocks movable" online_picked
+check "hplab online --zone=movable of $nr_picked of the blocks" online_picked
 check "MemTotal grew by those blocks: their memmap is outside them" \
 	test $(($(meminfo MemTotal) - total_before)) = $((nr_picked * BLOCK / 1024))
 check "the kernel matches the module with some blocks online" kernel_matches_module
@@ -77,9 +77,13 @@ check "hplab map draws an m for each block online movable, a - for each offline"
 hplab status --json > /tmp/status.json 2> /tmp/status.err
 check "hplab status --json counts all of it added and the picked blocks online" \
 	sh -c "grep -q '\"added\": $REGION_SIZE,' /tmp/status.json && grep -q '\"online\": $((nr_picked * BLOCK)),' /tmp/status.json && ! test -s /tmp/status.err"
-check "hplab group list shows the group full" \
-	sh -c "hplab -b group list | grep -q '^ *$g  *static  *[0-9]*  *$REGION_SIZE  *$REGION_SIZE\$'"
-expect_ok remove "$g all"
+check "hplab group list shows the group full, following no request" \
+	sh -c "hplab -b group list | grep -q '^ *$g  *static  *[0-9]*  *$REGION_SIZE  *$REGION_SIZE  *-  *-\$'"
+check "hplab zones: node 0's ZONE_MOVABLE holds what /proc/zoneinfo says" \
+	test "$(nodes_field movable)" = "$(zoneinfo_bytes Movable)"
+check "hplab zones: the group has the picked blocks in ZONE_MOVABLE, none in a kernel zone" \
+	test "$(zones_field "$g" movable) $(zones_field "$g" kernel)" = "$((nr_picked * BLOCK)) 0"
+check "hplab remove --all of the $REGION_BLOCKS blocks" hplab remove "$g" --all
 check "MemTotal is back where it was" test "$(meminfo MemTotal)" = "$total_before"
 check "no block device and no resource is left" \
 	sh -c "test $(region_blocks_present) = 0 && ! grep -q 'System RAM (hotplug_lab)' /proc/iomem"

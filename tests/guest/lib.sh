@@ -344,6 +344,31 @@ kernel_matches_module() {
 AUTO_ONLINE_BEFORE=$(cat "$MEMORY/auto_online_blocks")
 
 # Keep hot-added memory offline so that tests decide about onlining.
+# zones_field GROUP KEY: a group's value in hplab zones --json, quotes
+# stripped ("null" when it has none)
+zones_field() {
+	hplab zones --json | awk -v g="$1" -v key="\"$2\":" 'BEGIN { cur = "none" }
+		$1 == "\"group\":" { cur = $2; sub(/,$/, "", cur) }
+		$1 == key && cur == g { sub(/^[^:]*: /, ""); sub(/,$/, ""); gsub(/"/, ""); print; exit }'
+}
+
+# zoneinfo_bytes KERNEL|Movable: present pages of node 0's kernel zones
+# (all but Movable and Device) or of ZONE_MOVABLE, in bytes
+zoneinfo_bytes() {
+	awk -v want="$1" -v page="$PAGE_SIZE" '/^Node 0, zone/ { z = $4 }
+		$1 == "present" && ((want == "Movable" && z == "Movable") ||
+			(want == "kernel" && z != "Movable" && z != "Device")) { n += $2 }
+		END { printf "%d\n", n * page }' /proc/zoneinfo
+}
+
+# nodes_field KEY: node 0's value in hplab zones --json
+nodes_field() {
+	hplab zones --json | awk -v key="\"$1\":" '
+		$1 == "\"node\":" { in_node = 1 }
+		$1 == "\"groups\":" { in_node = 0 }
+		in_node && $1 == key { v = $2; sub(/,$/, "", v); print v; exit }'
+}
+
 set_auto_online_offline() {
 	echo offline > "$MEMORY/auto_online_blocks"
 }
