@@ -358,7 +358,7 @@ zoneinfo_bytes() {
 	awk -v want="$1" -v page="$PAGE_SIZE" '/^Node 0, zone/ { z = $4 }
 		$1 == "present" && ((want == "Movable" && z == "Movable") ||
 			(want == "kernel" && z != "Movable" && z != "Device")) { n += $2 }
-		END { printf "%d\n", n * page }' /proc/zoneinfo
+		END { printf "%.0f\n", n * page }' /proc/zoneinfo
 }
 
 # nodes_field KEY: node 0's value in hplab zones --json
