@@ -214,7 +214,9 @@ boots() {
 	# second memmap= hides 42G of the 68G (the kernel sizes blocks by
 	# where RAM ends, 69G), so that a debug kernel's kmemleak scans 10G
 	# at the end of the boot, not 52G: 2 minutes, not 6, on 6.1-debug.
-	echo "blocks-2g|memmap=42G\$0x580000000 hplab_block_mb=2048 hplab_min_blocks=8|geometry cli|-m 68G -c max,-la57,-hypervisor -r 16G@0x100000000"
+	# The memmap-on-memory demo there: its numbers (8192 memmap pages a
+	# block, MemTotal per block) come from the box, not from 128M.
+	echo "blocks-2g|memmap=42G\$0x580000000 hplab_block_mb=2048 hplab_min_blocks=8|geometry demo:memmap-on-memory cli|-m 68G -c max,-la57,-hypervisor -r 16G@0x100000000"
 	echo "blocks-256|hplab_block_mb=128 hplab_min_blocks=256|geometry cli|-m 40G -r 32G@0x100000000"
 	while read -r args; do
 		clean=""
