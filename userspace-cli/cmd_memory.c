@@ -589,70 +589,142 @@ int cmd_online(struct hplab_ctx *ctx, int argc, char **argv)
 static const struct hplab_column granularity_columns[] = {
 	{ "ID", "memory group id", HPLAB_COL_NUMBER },
 	{ "TYPE", "static or dynamic" },
-	{ "ADD", "bytes per add call with memmap off, or request", HPLAB_COL_NUMBER },
-	{ "ADD_MEMMAP", "bytes per add call with memmap on, request or unsupported",
+	{ "ADD", "the size of each add call with memmap off; - (null): one call per request",
 	  HPLAB_COL_NUMBER },
-	{ "REMOVE", "the remove rule: whole-group, units:<unit> or kernel" },
+	{ "ADD_MEMMAP", "the same with memmap on; - (null): one call per request, or no add at all (MEMMAP no)",
+	  HPLAB_COL_NUMBER },
+	{ "MEMMAP", "no if an add with memmap on is refused (a granularity above one block, before Linux 6.8)",
+	  HPLAB_COL_BOOLEAN },
+	{ "REMOVE", "the remove rule: whole-group, units, or kernel (the kernel judges)" },
+	{ "REMOVE_UNIT", "units: the unit a remove takes whole; - (null) for the other rules",
+	  HPLAB_COL_NUMBER },
 };
 
 const struct hplab_table_def hplab_granularity_table =
 	HPLAB_TABLE("granularity", granularity_columns);
 
-/*
- * An ADD or ADD_MEMMAP cell for JSON, in BUF: the module's hex as an
- * integer, a word (request, unsupported) as a JSON string. false if it is
- * neither.
- */
-static bool hplab_granularity_json(char *word, char *buf, size_t len)
-{
-	uint64_t val;
+/* The types of the granularity file's "key: value" lines (see info); others are strings. */
+static const struct {
+	const char *key;
+	enum hplab_kv_type type;
+} granularity_keys[] = {
+	{ "block_size", HPLAB_KV_NUMBER },
+	{ "memmap_on_memory", HPLAB_KV_BOOLEAN },
+	{ "memmap_on_memory_multi_block", HPLAB_KV_BOOLEAN },
+};
 
-	if (!strncmp(word, "0x", 2) && !hplab_parse_size(word, &val))
-		snprintf(buf, len, "%" PRIu64, val);
-	else if (*word && !word[strspn(word, "abcdefghijklmnopqrstuvwxyz-")])
-		snprintf(buf, len, "\"%s\"", word);
-	else
-		return false;
-	return true;
+/*
+ * A "key: value" line into KV: the key lower case, a size (the module's
+ * hex) as hplab prints sizes, a boolean yes or no. LINE is cut at the
+ * colon. NULL, or why the line is not the module's.
+ */
+static const char *hplab_granularity_kv(const struct hplab_ctx *ctx, char *line,
+					struct hplab_kv *kv, size_t *n)
+{
+	size_t len = strspn(line, "abcdefghijklmnopqrstuvwxyz_"), i;
+	enum hplab_kv_type type = HPLAB_KV_STRING;
+	const char *value;
+	uint64_t size;
+
+	if (!len || strncmp(line + len, ": ", 2) || !line[len + 2])
+		return "not <key>: <value>";
+	value = line + len + 2;
+	if (*n == HPLAB_MAX_KV)
+		return "more key: value lines than hplab knows";
+	for (i = 0; i < ARRAY_SIZE(granularity_keys); i++)
+		if (!strncmp(line, granularity_keys[i].key, len) && !granularity_keys[i].key[len])
+			type = granularity_keys[i].type;
+	if (type == HPLAB_KV_NUMBER && !hplab_module_hex(value, &size))
+		return "the size is not the module's hex number";
+	if (type == HPLAB_KV_BOOLEAN && strcmp(value, "yes") && strcmp(value, "no"))
+		return "not yes or no";
+	line[len] = '\0';
+	hplab_kv_add(kv, n, line, type == HPLAB_KV_NUMBER ? hplab_size_string(ctx, size) :
+		     strdup(value), type);
+	return NULL;
 }
 
-/* The module's "key: value" lines as they are, then its rows as a table. */
+/*
+ * A row, "<id> <type> <add_granularity> <add_granularity_memmap>
+ * <remove_rule>", as the table's cells: the module's request,
+ * unsupported and units:<unit> split into a size (or none) and a word.
+ * NULL, or why the row is not the module's.
+ */
+static const char *hplab_granularity_row(const struct hplab_ctx *ctx, const char *line,
+					 struct libscols_table *table)
+{
+	char *copy = strdup(line), *words[6], *save = NULL, sizes[3][32];
+	const char *cells[7] = { NULL }, *why = NULL;
+	unsigned long id;
+	uint64_t size;
+	size_t n = 0, i;
+
+	if (!copy)
+		return "out of memory";
+	for (words[n] = strtok_r(copy, " ", &save); words[n] && n < 5;
+	     words[n] = strtok_r(NULL, " ", &save))
+		n++;
+	if (n != 5 || words[5])
+		why = "not <id> <type> <add_granularity> <add_granularity_memmap> <remove_rule>";
+	else if (!hplab_module_decimal(words[0], INT32_MAX, &id))
+		why = "the id is not a group id";
+	else if (strcmp(words[1], "static") && strcmp(words[1], "dynamic"))
+		why = "the type is not static or dynamic";
+	/* ADD, ADD_MEMMAP: a size, request (null) or, with memmap on, unsupported (null) */
+	for (i = 0; !why && i < 2; i++) {
+		if (hplab_module_hex(words[2 + i], &size) && size)
+			cells[2 + i] = hplab_format_size(ctx, size, sizes[i], sizeof(sizes[i]));
+		else if (strcmp(words[2 + i], "request") && (!i || strcmp(words[3], "unsupported")))
+			why = i ? "add_granularity_memmap is not a size, request or unsupported" :
+				  "add_granularity is not a size or request";
+	}
+	if (!why && !strncmp(words[4], "units:", 6) && hplab_module_hex(words[4] + 6, &size) &&
+	    size) {
+		cells[5] = "units";
+		cells[6] = hplab_format_size(ctx, size, sizes[2], sizeof(sizes[2]));
+	} else if (!why && (!strcmp(words[4], "whole-group") || !strcmp(words[4], "kernel"))) {
+		cells[5] = words[4];
+	} else if (!why) {
+		why = "remove_rule is not whole-group, units:<unit> or kernel";
+	}
+	if (!why) {
+		cells[0] = words[0];
+		cells[1] = words[1];
+		cells[4] = strcmp(words[3], "unsupported") ? "yes" : "no";
+		hplab_table_add_cells(table, cells);
+	}
+	free(copy);
+	return why;
+}
+
+/* The module's "key: value" lines, then its rows as a table. */
 static int hplab_granularity_show(const struct hplab_ctx *ctx, char *text)
 {
-	struct libscols_table *table;
+	struct libscols_table *table = hplab_table_new(ctx, &hplab_granularity_table);
+	struct hplab_kv kv[HPLAB_MAX_KV];
 	char *line, *save = NULL;
+	const char *why = NULL;
+	unsigned int nr = 0;
 	bool rows = false;
+	size_t n = 0;
 
-	table = hplab_table_new(ctx, &hplab_granularity_table);
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *cells[5] = { NULL }, *word, *wsave = NULL;
-		char add[2][32];
-		bool bad = false;
-		int i = 0;
-
-		if (!rows) {
-			rows = !strncmp(line, "id ", 3);
-			if (!rows && !ctx->json)
-				puts(line);
-			continue;
-		}
-		for (word = strtok_r(line, " ", &wsave); word && i < 5;
-		     word = strtok_r(NULL, " ", &wsave))
-			cells[i++] = word;
-		for (i = 2; ctx->json && i < 4 && cells[i]; i++) {
-			bad |= !hplab_granularity_json(cells[i], add[i - 2], sizeof(add[0]));
-			cells[i] = add[i - 2];
-		}
-		if (bad || !cells[4] || word || cells[0][strspn(cells[0], "0123456789")]) {
-			hplab_warn("%s/granularity: unexpected row", _PATH_HPLAB);
-			scols_unref_table(table);
-			return HPLAB_EXIT_REJECTED;
-		}
-		hplab_table_add_cells(table, (const char *const *)cells);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		nr++;
+		if (rows)
+			why = hplab_granularity_row(ctx, line, table);
+		else if (!(rows = !strcmp(line, "id type add_granularity add_granularity_memmap remove_rule")))
+			why = hplab_granularity_kv(ctx, line, kv, &n);
+		if (why)
+			break;
 	}
-	hplab_table_print(table);
-	return HPLAB_EXIT_OK;
+	if (why) {
+		hplab_bad_line("granularity", nr, line, why);
+		scols_unref_table(table);
+	} else {
+		hplab_kv_tables_print(ctx, kv, n, &table, 1);
+	}
+	hplab_kv_free(kv, n);
+	return why ? HPLAB_EXIT_REJECTED : HPLAB_EXIT_OK;
 }
 
 int cmd_granularity(struct hplab_ctx *ctx, int argc, char **argv)

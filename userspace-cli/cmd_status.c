@@ -16,6 +16,7 @@
 
 #include "hplab.h"
 
+/* "0x40000000-0x7fffffff (1G)", none, or NULL without the module. */
 static char *hplab_region_string(const struct hplab_ctx *ctx,
 				 const struct hplab_view *view, bool loaded)
 {
@@ -25,11 +26,7 @@ static char *hplab_region_string(const struct hplab_ctx *ctx,
 		return NULL;
 	if (!view->has_region)
 		return strdup("none");
-	if (ctx->json &&
-	    asprintf(&text, "%#" PRIx64 "-%#" PRIx64, view->region_start,
-		     view->region_end) >= 0)
-		return text;
-	if (!ctx->json && asprintf(&text, "%#" PRIx64 "-%#" PRIx64 " (%s)", view->region_start,
+	if (asprintf(&text, "%#" PRIx64 "-%#" PRIx64 " (%s)", view->region_start,
 		     view->region_end,
 		     hplab_format_size(ctx, view->region_end - view->region_start + 1,
 				       size, sizeof(size))) < 0)
@@ -153,7 +150,17 @@ int cmd_status(struct hplab_ctx *ctx, int argc, char **argv)
 		     hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks"), HPLAB_KV_STRING);
 	hplab_kv_add(kv, &n, "online_policy",
 		     hplab_read_line(ctx, _PATH_MHP_PARAMS "/online_policy"), HPLAB_KV_STRING);
-	hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded), HPLAB_KV_STRING);
+	if (!ctx->json) {
+		hplab_kv_add(kv, &n, "region", hplab_region_string(ctx, &view, loaded),
+			     HPLAB_KV_STRING);
+	} else {
+		/* Integers (--json implies bytes), null without a region. */
+		hplab_kv_add(kv, &n, "region_start", view.has_region ?
+			     hplab_size_string(ctx, view.region_start) : NULL, HPLAB_KV_NUMBER);
+		hplab_kv_add(kv, &n, "region_size", view.has_region ?
+			     hplab_size_string(ctx, view.region_end - view.region_start + 1) : NULL,
+			     HPLAB_KV_NUMBER);
+	}
 	if (loaded && asprintf(&groups, "%zu", view.nr_groups) < 0)
 		groups = NULL;
 	hplab_kv_add(kv, &n, "groups", groups, HPLAB_KV_NUMBER);

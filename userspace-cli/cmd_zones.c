@@ -680,33 +680,10 @@ static struct libscols_table *hplab_groups_zone_table(const struct hplab_zones *
 	return table;
 }
 
-static void hplab_zones_print(const struct hplab_ctx *ctx, const struct hplab_kv *kv, size_t n,
-			      struct libscols_table *nodes, struct libscols_table *groups)
-{
-	char *json;
-
-	if (!ctx->json) {
-		hplab_kv_print_text(kv, n);
-		putchar('\n');
-		hplab_table_print(nodes);
-		putchar('\n');
-		hplab_table_print(groups);
-		return;
-	}
-	puts("{");
-	hplab_kv_print_json(kv, n, 3, true);
-	json = hplab_table_json_members(nodes);
-	printf("%s,\n", json ? json : "   \"nodes\": null");
-	free(json);
-	json = hplab_table_json_members(groups);
-	printf("%s\n}\n", json ? json : "   \"groups\": null");
-	free(json);
-}
-
 int cmd_zones(struct hplab_ctx *ctx, int argc, char **argv)
 {
 	struct hplab_zones zs = { .ctx = ctx };
-	struct libscols_table *nodes, *groups;
+	struct libscols_table *tables[2];
 	struct hplab_kv kv[HPLAB_MAX_KV];
 	size_t n = 0;
 	int ret;
@@ -727,9 +704,9 @@ int cmd_zones(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_REJECTED;
 	}
 	hplab_zones_params(&zs, kv, &n);
-	nodes = hplab_nodes_table(&zs, kv, &n);
-	groups = hplab_groups_zone_table(&zs);
-	hplab_zones_print(ctx, kv, n, nodes, groups);
+	tables[0] = hplab_nodes_table(&zs, kv, &n);
+	tables[1] = hplab_groups_zone_table(&zs);
+	hplab_kv_tables_print(ctx, kv, n, tables, ARRAY_SIZE(tables));
 	hplab_kv_free(kv, n);
 	free(zs.zones);
 	free(zs.nodes);

@@ -31,8 +31,12 @@ static const struct hplab_command commands[] = {
 	  "online_policy, the claimed region, the number of groups, the memory\n"
 	  "added and online, how much memmap the added memory hosts itself, and\n"
 	  "the remove path the module takes on this kernel.\n"
-	  "The last line warns about every setting that will surprise you\n"
-	  "(with --json, \"warnings\" is an array of sentences).\n" },
+	  "The last line warns about every setting that will surprise you.\n"
+	  "memmap_on_memory is the parameter's own text: Y, N or, on newer\n"
+	  "kernels, force (a string in JSON too). With --json the region is\n"
+	  "region_start and region_size, integers, null when no region is claimed\n"
+	  "or the module cannot be read (groups is null then); \"warnings\" is an\n"
+	  "array of sentences.\n" },
 	{ "doctor", cmd_doctor, "doctor",
 	  "check that this box is ready for memory hotplug",
 	  "Checks for a block-aligned Reserved range in /proc/iomem (from\n"
@@ -170,13 +174,17 @@ static const struct hplab_command commands[] = {
 	{ "granularity", cmd_granularity,
 	  "granularity [options] [<group> <bytes>|default] [--check=module|kernel]",
 	  "show or set add granularity and who judges removes",
-	  "Without arguments: the kernel's limits and, per group, the bytes per\n"
-	  "add_memory_driver_managed() call and the remove rule. <group> <bytes>\n"
-	  "sets a group's add granularity. --check=kernel lets the kernel judge\n"
-	  "removes instead of the module's rules (Linux 6.1 to 6.7 then refuse\n"
+	  "Without arguments: who judges removes (check), the kernel's limits as\n"
+	  "the module sees them (block_size; memmap_on_memory: yes if an add with\n"
+	  "memmap on self-hosts its memmap, where status shows the kernel\n"
+	  "parameter; memmap_on_memory_multi_block; remove_path) and, per group,\n"
+	  "the size of each add_memory_driver_managed() call and the remove rule.\n"
+	  "With --json one object: those keys (block_size in bytes, yes and no as\n"
+	  "true and false) and the \"granularity\" array. <group> <bytes> sets a\n"
+	  "group's add granularity. --check=kernel lets the kernel judge removes\n"
+	  "instead of the module's rules (Linux 6.1 to 6.7 then refuse\n"
 	  "memmap-on-memory memory in another granularity than it was added);\n"
-	  "--check=module is the default. With --json ADD and ADD_MEMMAP are\n"
-	  "integers (bytes), or the strings \"request\" and \"unsupported\".\n",
+	  "--check=module is the default.\n",
 	  "  -c, --check=WHO     module or kernel\n", &hplab_granularity_table },
 };
 

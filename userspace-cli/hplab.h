@@ -200,6 +200,8 @@ void hplab_kv_print_text(const struct hplab_kv *kv, size_t n);
 void hplab_kv_print_json(const struct hplab_kv *kv, size_t n, int indent, bool more);
 void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
 		    const struct hplab_kv *kv, size_t n);
+void hplab_kv_tables_print(const struct hplab_ctx *ctx, const struct hplab_kv *kv, size_t n,
+			   struct libscols_table *const *tables, size_t nr_tables);
 void hplab_kv_free(struct hplab_kv *kv, size_t n);
 
 /* iomem.c */
@@ -240,6 +242,10 @@ const struct hplab_target *hplab_view_target(const struct hplab_view *view,
 const struct hplab_group *hplab_view_group(const struct hplab_view *view,
 					   int group);
 bool hplab_has_target_file(const struct hplab_ctx *ctx);
+bool hplab_module_hex(const char *word, uint64_t *val);
+bool hplab_module_decimal(const char *word, unsigned long max, unsigned long *val);
+int hplab_bad_line(const char *file, unsigned int nr, const char *line,
+		   const char *why);
 enum hplab_event_problem {
 	HPLAB_EVENT_OK,
 	HPLAB_EVENT_NO_ARGS,	/* no "[<args>] " */

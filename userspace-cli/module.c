@@ -31,15 +31,28 @@ bool hplab_debugfs_mounted(const struct hplab_ctx *ctx)
 
 /*
  * The kernel's lockdown mode, the bracketed word of "[none] integrity
- * confidentiality"; NULL without the lockdown LSM or securityfs.
+ * confidentiality". Without that file (securityfs not mounted) the
+ * module's info, readable under lockdown, says "locked_down: yes" for
+ * either mode that keeps debugfs from taking writes. NULL when neither
+ * tells.
  */
 char *hplab_lockdown_mode(const struct hplab_ctx *ctx)
 {
-	char *text = hplab_read(ctx, _PATH_LOCKDOWN);
-	char *open = text ? strchr(text, '[') : NULL;
-	char *close = open ? strchr(open, ']') : NULL;
-	char *mode = close ? strndup(open + 1, close - open - 1) : NULL;
+	char *text = hplab_read(ctx, _PATH_LOCKDOWN), *open, *close, *mode = NULL;
+	bool locked;
 
+	if (!text) {
+		text = hplab_read(ctx, _PATH_HPLAB "/info");
+		mode = text ? hplab_key_value(text, "locked_down") : NULL;
+		locked = mode && !strcmp(mode, "yes");
+		free(mode);
+		free(text);
+		return locked ? strdup("integrity or confidentiality") : NULL;
+	}
+	open = strchr(text, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (close)
+		mode = strndup(open + 1, close - open - 1);
 	free(text);
 	return mode;
 }
@@ -122,8 +135,8 @@ bool hplab_module_loaded(const struct hplab_ctx *ctx)
 }
 
 /* A line of a module file that does not say what the API says. */
-static int hplab_bad_line(const char *file, unsigned int nr, const char *line,
-			  const char *why)
+int hplab_bad_line(const char *file, unsigned int nr, const char *line,
+		   const char *why)
 {
 	hplab_warn("%s/%s, line %u: %s: '%s'", _PATH_HPLAB, file, nr, why, line);
 	return -EPROTO;
@@ -267,7 +280,7 @@ static int hplab_parse_ranges(char *text, struct hplab_view *view)
 }
 
 /* A number the module prints with %#llx: "0", or 0x and hex digits. */
-static bool hplab_module_hex(const char *word, uint64_t *val)
+bool hplab_module_hex(const char *word, uint64_t *val)
 {
 	if (!strcmp(word, "0")) {
 		*val = 0;
@@ -278,7 +291,7 @@ static bool hplab_module_hex(const char *word, uint64_t *val)
 }
 
 /* Decimal digits without a sign or a leading zero, as the module prints them. */
-static bool hplab_module_decimal(const char *word, unsigned long max, unsigned long *val)
+bool hplab_module_decimal(const char *word, unsigned long max, unsigned long *val)
 {
 	char *end;
 

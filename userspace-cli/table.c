@@ -261,6 +261,41 @@ void hplab_kv_print_json(const struct hplab_kv *kv, size_t n, int indent, bool m
 	}
 }
 
+/*
+ * KV, then the tables (freed): in text a blank line before each table; in
+ * JSON one object, the KV members and then each table's array, null if
+ * it cannot be had.
+ */
+void hplab_kv_tables_print(const struct hplab_ctx *ctx, const struct hplab_kv *kv, size_t n,
+			   struct libscols_table *const *tables, size_t nr_tables)
+{
+	size_t i;
+
+	if (!ctx->json) {
+		hplab_kv_print_text(kv, n);
+		for (i = 0; i < nr_tables; i++) {
+			putchar('\n');
+			hplab_table_print(tables[i]);
+		}
+		return;
+	}
+	puts("{");
+	hplab_kv_print_json(kv, n, 3, nr_tables);
+	for (i = 0; i < nr_tables; i++) {
+		char *name = strdup(scols_table_get_name(tables[i]));
+		char *json = hplab_table_json_members(tables[i]);
+
+		if (json)
+			fputs(json, stdout);
+		else
+			printf("   \"%s\": null", name ? name : "");
+		puts(i + 1 < nr_tables ? "," : "");
+		free(json);
+		free(name);
+	}
+	puts("}");
+}
+
 /* Text, or one JSON object in a one-element array, as libsmartcols prints a table. */
 void hplab_kv_print(const struct hplab_ctx *ctx, const char *name,
 		    const struct hplab_kv *kv, size_t n)

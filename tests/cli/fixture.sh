@@ -39,9 +39,22 @@
 #                  auto_movable_ratio or auto_movable_numa_aware
 #   zones-bad      zones-auto whose zoneinfo has more present than spanned
 #   zones-group0   zones-auto whose group 2 has size 0
+#   granularity-kernel  loaded, check=kernel, group 0 with an add
+#              granularity of 256M that memmap on cannot use (before 6.8)
+#   granularity-bad  loaded, a granularity row whose unit is not hex
+#   lockdown   loaded under lockdown: [integrity], info's locked_down: yes,
+#              and the module's writable files (0600 in debugfs) cannot be
+#              opened for writing (EPERM), as lockdown refuses them. They
+#              are immutable (chattr +i, root only); lockdown refuses their
+#              reads too, which no file can be made to do for root. The
+#              paths are listed in ROOT/immutable: chattr -i them.
+#   lockdown-info  lockdown without securityfs: no lockdown file
 set -eu
 kind=$1
 root=$2
+if [ -f "$root/immutable" ]; then
+	(cd "$root" && xargs chattr -i < immutable)
+fi
 rm -rf "$root"
 mkdir -p "$root/proc/sys/kernel" "$root/sys/devices/system/memory" \
 	"$root/sys/module/memory_hotplug/parameters" "$root/lib/udev/rules.d"
@@ -309,6 +322,33 @@ target*)
 	target-bad-retry) put $d/target "id requested plugged memmap state retry_ms
 3 0x40000000 0 off working 50000" ;;
 	esac
+	;;
+granularity-kernel)
+	put $d/granularity "check: kernel
+block_size: 0x8000000
+memmap_on_memory: yes
+memmap_on_memory_multi_block: no
+remove_path: sysfs-offline+offline_and_remove_memory
+id type add_granularity add_granularity_memmap remove_rule
+0 static 0x10000000 unsupported kernel
+1 dynamic 0x10000000 0x8000000 kernel"
+	;;
+granularity-bad)
+	sed -i 's/units:0x10000000$/units:256M/' "$root/$d/granularity"
+	;;
+lockdown|lockdown-info)
+	if [ "$kind" = lockdown ]; then
+		put sys/kernel/security/lockdown "none [integrity] confidentiality"
+	else
+		rm "$root/sys/kernel/security/lockdown"
+	fi
+	printf 'locked_down: yes\n' >> "$root/$d/info"
+	rm "$root/$d/add"
+	: > "$root/$d/add"
+	for f in region groups add remove granularity; do
+		echo "$d/$f"
+	done > "$root/immutable"
+	(cd "$root" && xargs chattr +i < immutable)
 	;;
 zones*)
 	# 4K pages, 128M blocks of 32768 pages. Boot RAM: 0-1G and the 128M
