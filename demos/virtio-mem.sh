@@ -18,35 +18,6 @@ target_row() {
 	awk -v id="$d" 'NR > 1 && $1 == id { print $2, $3, $4, $5, $6 }' $D/target
 }
 
-# steps SEQ: the work item's steps for the group after event SEQ, one a
-# line, as "plug 0x40000000 ok" or "retry 1000 EBUSY"
-steps() {
-	awk -v seq="$1" -v id="$d" '$1 > seq && $2 == "target" && $3 == "[" id &&
-		$4 ~ /^(plug|unplug|reached|retry)$/ {
-		verdict = $0
-		sub(/^[^]]*\] /, "", verdict)
-		sub(/:.*/, "", verdict)
-		sub(/\]$/, "", $5)
-		print $4, $5, verdict
-	}' $D/events
-}
-
-last_seq() {
-	tail -n 1 $D/events | cut -d' ' -f1
-}
-
-# units: the start of each unit the group has, in address order
-units() {
-	awk -v id="$d" 'NR > 1 && $1 == id { printf "%s%s", sep, $2; sep = " " }
-		END { print "" }' $D/ranges
-}
-
-# next_zone: the zone hplab zones says the group's next block gets
-next_zone() {
-	hplab zones --json | awk -v g="$d" 'BEGIN { cur = "none" } $1 == "\"group\":" { cur = $2; sub(/,$/, "", cur) }
-		$1 == "\"next\":" && cur == g { v = $2; gsub(/[",]/, "", v); print v; exit }'
-}
-
 zone_of() {
 	v=$(cat "$(block_dir "$1")/valid_zones")
 	[ "$(cat "$(block_dir "$1")/state")" = online ] && echo "$v" || echo offline
@@ -73,16 +44,15 @@ run "echo 4000 > $PARAMS/target_retry_max_ms"
 
 step "Where will the next unit go?"
 run "hplab zones"
-predicted=$(next_zone)
+predicted=$(zones_field "$d" next)
 say "hplab zones applies the kernel's rule: the group's next unit goes to $predicted."
 
 step "The hypervisor asks for $(size_of 3)"
-seq=$(last_seq)
 run "hplab target $d $(size_of 3)"
 run "hplab blocks"
 run "grep 'target \[$d ' $D/events | tail -n 4"
 fact "the module plugged the lowest free units of the region, one per step" \
-	test "$(units)" = "$(hex $START) $(hex $((START + BLOCK))) $(hex $((START + 2 * BLOCK)))"
+	test "$(group_units "$d")" = "$(hex $START) $(hex $((START + BLOCK))) $(hex $((START + 2 * BLOCK)))"
 zones="$(zone_of $START) $(zone_of $((START + BLOCK))) $(zone_of $((START + 2 * BLOCK)))"
 say "The kernel onlined them, in: $zones."
 fact "the kernel put every unit where hplab zones said ($predicted)" \
@@ -93,7 +63,7 @@ seq=$(last_seq)
 run "hplab target $d $unit"
 run "grep 'target \[$d ' $D/events | tail -n 3"
 fact "the module unplugged from the highest unit down" \
-	test "$(steps "$seq" | tr '\n' ';')" = "unplug $(hex $((START + 2 * BLOCK))) ok;unplug $(hex $((START + BLOCK))) ok;reached $(hex $BLOCK) ok;"
+	test "$(target_steps "$seq" "$d" | tr '\n' ';')" = "unplug $(hex $((START + 2 * BLOCK))) ok;unplug $(hex $((START + BLOCK))) ok;reached $(hex $BLOCK) ok;"
 say "Unplugging offlines a unit (its pages migrate elsewhere) and removes it. virtio-mem goes from the top down too, so that what stays plugged stays together at the bottom."
 
 step "A unit that cannot be unplugged"
@@ -119,12 +89,11 @@ pinned=$(sed -n 's/^pinned //p' /tmp/pinned)
 fact "a page of the group's memory is pinned" test -n "$pinned"
 busy=$(hex $((pinned / BLOCK * BLOCK)))
 say "The page at $pinned lies in the unit at $busy."
-seq=$(last_seq)
 run_expect 64 "hplab target $d 0"
 stall_status=$run_status
 run "grep 'target \[$d ' $D/events | tail -n 4"
 fact "the request stalls: hplab target exits 64 with the module's reason" test "$stall_status" = 64
-fact "the busy unit was skipped, and every other unit unplugged" test "$(units)" = "$busy"
+fact "the busy unit was skipped, and every other unit unplugged" test "$(group_units "$d")" = "$busy"
 fact "the busy unit is as it was, online in $predicted" test "$(zone_of "$busy")" = "$predicted"
 say "Before it offlines a unit, the module migrates its pages away with alloc_contig_range(), as virtio-mem does, and gives up after a few tries: offline_pages() would wait for the page for as long as no signal comes, and none comes to a kernel worker. It names what is left plugged, and tries again later: $(target_row | cut -d' ' -f5) ms from now, twice as long after each pass that fails."
 

@@ -65,3 +65,36 @@ log_mark() {
 log_since() {
 	dmesg | sed -n "\\|$1|,\$p" | sed 1d
 }
+
+# target_steps SEQ GROUP: the target work item's events for GROUP after
+# event SEQ, one a line, as "plug ADDR ok", "unplug ADDR EBUSY",
+# "reached SIZE ok", "retry MS ERRNO"
+target_steps() {
+	awk -v seq="$1" -v id="$2" '$1 > seq && $2 == "target" && $3 == "[" id &&
+		$4 ~ /^(plug|unplug|reached|retry)$/ {
+		verdict = $0
+		sub(/^[^]]*\] /, "", verdict)
+		sub(/:.*/, "", verdict)
+		sub(/\]$/, "", $5)
+		print $4, $5, verdict
+	}' /sys/kernel/debug/hotplug_lab/events
+}
+
+# group_units GROUP: the start of each add of GROUP, in address order
+group_units() {
+	awk -v id="$1" 'NR > 1 && $1 == id { printf "%s%s", sep, $2; sep = " " }
+		END { print "" }' /sys/kernel/debug/hotplug_lab/ranges
+}
+
+# zones_field GROUP KEY: a group's value in hplab zones --json, quotes
+# stripped ("null" when it has none)
+zones_field() {
+	hplab zones --json | awk -v g="$1" -v key="\"$2\":" 'BEGIN { cur = "none" }
+		$1 == "\"group\":" { cur = $2; sub(/,$/, "", cur) }
+		$1 == key && cur == g { sub(/^[^:]*: /, ""); sub(/,$/, ""); gsub(/"/, ""); print; exit }'
+}
+
+# last_seq: the number of the module's newest event (-1 before any)
+last_seq() {
+	tail -n 1 /sys/kernel/debug/hotplug_lab/events | awk '{ print $1 } END { if (!NR) print -1 }'
+}

@@ -1,7 +1,7 @@
 # hplab in the VM: every command, its output checked against the kernel's
 # own files, its exit codes, and its advice on rejections.
 . /tests/lib.sh
-plan 49
+plan 50
 last_in_boot "the last steps online memory into a kernel zone"
 
 setup
@@ -129,4 +129,19 @@ kernel_zone() {
 }
 check "the block is online in a kernel zone ($zone)" kernel_zone
 check "hplab blocks shows the kernel zone" blocks_row 2 " *$block_m online *$zone "
+# Whether the kernel-zone block can move depends on what the kernel put
+# in it meanwhile: moved and said so, or left in its zone and said why.
+hplab online $(at 2) $(blocks 1) --zone=movable > /tmp/rezone 2>&1
+rezone_status=$?
+rezoned_or_kept() {
+	name="memory$(($(at 2) / BLOCK)) ($(at 2))"
+	case $rezone_status in
+	0) [ "$(block_zone $(at 2))" = Movable ] && grep -qx "$name: $zone -> Movable" /tmp/rezone ;;
+	1) [ "$(block_zone $(at 2))" = "$zone" ] &&
+		grep -q "^hplab: $name: \(offline failed: \|online in $zone again\)" /tmp/rezone ;;
+	*) false ;;
+	esac || { diag "exit $rezone_status, $(block_zone $(at 2)): $(cat /tmp/rezone)"; return 1; }
+}
+check "hplab online --zone=movable moves the $zone block and says so, or leaves it there and says why (exit $rezone_status)" \
+	rezoned_or_kept
 check "kernel matches module at the end" kernel_matches_module

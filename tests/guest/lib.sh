@@ -97,11 +97,6 @@ write() {
 	onewrite -l -- "$HPLAB/$1" "$2" > /dev/null
 }
 
-# The sequence number of the newest event, -1 for none.
-last_seq() {
-	tail -n 1 "$HPLAB/events" | awk '{ print $1 } END { if (!NR) print -1 }'
-}
-
 # new_events SEQ: the events logged after event SEQ
 new_events() {
 	awk -v seq="$1" '$1 > seq' "$HPLAB/events"
@@ -344,14 +339,6 @@ kernel_matches_module() {
 AUTO_ONLINE_BEFORE=$(cat "$MEMORY/auto_online_blocks")
 
 # Keep hot-added memory offline so that tests decide about onlining.
-# zones_field GROUP KEY: a group's value in hplab zones --json, quotes
-# stripped ("null" when it has none)
-zones_field() {
-	hplab zones --json | awk -v g="$1" -v key="\"$2\":" 'BEGIN { cur = "none" }
-		$1 == "\"group\":" { cur = $2; sub(/,$/, "", cur) }
-		$1 == key && cur == g { sub(/^[^:]*: /, ""); sub(/,$/, ""); gsub(/"/, ""); print; exit }'
-}
-
 # zoneinfo_bytes KERNEL|Movable: present pages of node 0's kernel zones
 # (all but Movable and Device) or of ZONE_MOVABLE, in bytes
 zoneinfo_bytes() {

@@ -27,25 +27,6 @@ retrying() {
 	[ "$(target_state "$1")" = retrying ]
 }
 
-# steps SEQ ID: the work item's events for group ID after event SEQ, as
-# "plug ADDR ok", "unplug ADDR EBUSY", "reached SIZE ok", "retry MS ERRNO"
-steps() {
-	new_events "$1" | awk -v id="$2" '$2 == "target" && $3 == "[" id &&
-		$4 ~ /^(plug|unplug|reached|retry)$/ {
-		verdict = $0
-		sub(/^[^]]*\] /, "", verdict)
-		sub(/:.*/, "", verdict)
-		sub(/\]$/, "", $5)
-		print $4, $5, verdict
-	}'
-}
-
-# units ID: the start of each add of group ID, in address order
-units() {
-	awk -v id="$1" 'NR > 1 && $1 == id { printf "%s%s", sep, $2; sep = " " }
-		END { print "" }' "$HPLAB/ranges"
-}
-
 # request TEXT: a write of TEXT to target succeeds, as its own event, read
 # back from the file it was written to, says (the work item's events
 # follow it at once in the events file)
@@ -62,7 +43,7 @@ request() {
 # expect_steps SEQ ID STEPS: the first steps after SEQ are STEPS (a slow
 # kernel may have begun the next pass by the time they are read)
 expect_steps() {
-	got=$(steps "$1" "$2" | head -n $(echo "$3" | tr -cd ';' | wc -c) | tr '\n' ';')
+	got=$(target_steps "$1" "$2" | head -n $(echo "$3" | tr -cd ';' | wc -c) | tr '\n' ';')
 	[ "$got" = "$3" ] && return 0
 	diag "want steps '$3'; got '$got'"
 	return 1
@@ -112,7 +93,7 @@ check "'$g $(blocks 3)' > target is taken" request "$g $(blocks 3)"
 check "the request of 3 units is reached" wait_until 60 reached "$g" "$(blocks 3)"
 check "it plugged the lowest free units, around the other group's, then said so" \
 	expect_steps "$seq" "$g" "plug $(at 0) ok;plug $(at 2) ok;plug $(at 3) ok;reached $(blocks 3) ok;"
-check "ranges lists the units the events name" test "$(units "$g")" = "$(at 0) $(at 2) $(at 3)"
+check "ranges lists the units the events name" test "$(group_units "$g")" = "$(at 0) $(at 2) $(at 3)"
 check "kernel matches module after plugging" kernel_matches_module
 check "the plugged units are offline, as auto_online_blocks=offline has it" \
 	sh -c "test $(block_state $(at 0)) = offline && test $(block_state $(at 3)) = offline"
@@ -225,7 +206,7 @@ done
 check "40 racing requests are all taken" test $racing = 0
 check "'$g $(blocks 2)' > target is taken" request "$g $(blocks 2)"
 check "the last request is reached" wait_until 60 reached "$g" "$(blocks 2)"
-check "its units are the lowest two" test "$(units "$g")" = "$(at 0) $(at 2)"
+check "its units are the lowest two" test "$(group_units "$g")" = "$(at 0) $(at 2)"
 check "kernel matches module after the race" kernel_matches_module
 
 # Unloading stops the work: refused while memory is plugged, done while a
@@ -244,7 +225,7 @@ if load_kernel_module memory-notifier-error-inject && [ -w $INJECT ]; then
 	echo -16 > $INJECT
 	check "'$g $(blocks 1)' > target is taken" request "$g $(blocks 1)"
 	check "a plug the kernel will not online stalls with nothing plugged" wait_until 60 retrying "$g"
-	check "the refused plug was undone" test "$(units "$g")" = ""
+	check "the refused plug was undone" test "$(group_units "$g")" = ""
 	check "rmmod with a request pending" rmmod hotplug_lab
 	echo 0 > $INJECT
 	check "nothing of the module is left in /proc/iomem" sh -c "! grep -q hotplug_lab /proc/iomem"
