@@ -349,13 +349,13 @@ static int hplab_show(struct seq_file *m, void *unused)
 	int ret = 0;
 
 	/* A reader waits behind a slow offline; Ctrl-C must reach it. */
-	if (mutex_lock_interruptible(&hplab.lock))
+	if (hplab_lock_interruptible())
 		return -ERESTARTSYS;
 	if (of->verdict[0])
 		seq_printf(m, "%s\n", of->verdict);
 	else
 		ret = of->def->show(m);
-	mutex_unlock(&hplab.lock);
+	hplab_unlock();
 	return ret;
 }
 
@@ -449,7 +449,7 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 	 */
 	if (def->store == hplab_target_store)
 		hplab_target_announce(true);
-	if (mutex_lock_killable(&hplab.lock)) {
+	if (hplab_lock_killable()) {
 		ret = -EINTR;
 		goto out_announced;
 	}
@@ -457,7 +457,7 @@ static ssize_t hplab_write(struct file *file, const char __user *ubuf,
 		ret = def->store(words, nr_words, &why);
 	strscpy(of->verdict, hplab_event_log(def->name, args, ret, why),
 		sizeof(of->verdict));
-	mutex_unlock(&hplab.lock);
+	hplab_unlock();
 
 out_announced:
 	if (def->store == hplab_target_store)

@@ -20,6 +20,9 @@
  * call into memory hotplug while holding it), so nothing called back by
  * the memory hotplug core may take it; and no file is read under it (a
  * sysfs read takes a seq_file lock, as every debugfs read here does).
+ * It is taken with hplab_lock() and its killable and interruptible
+ * variants and released with hplab_unlock(), never with mutex_lock():
+ * see main.c for why.
  * notifier.c's memory notifier is such a callback: it runs under
  * device_hotplug_lock, mem_hotplug_lock and the notifier chain's rwsem,
  * and its state has a spinlock of its own, taken last of all.
@@ -30,6 +33,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 struct range;
 struct resource;
@@ -121,6 +125,7 @@ struct hplab_chunk {
 /**
  * struct hplab - the state of the module
  * @lock: serialises everything, see the comment at the top of this file
+ * @lock_waiters: tasks waiting for @lock (hplab_lock())
  * @region: the claimed physical range, NULL when none is claimed
  * @groups: list of struct hplab_group
  * @chunks: list of struct hplab_chunk, sorted by start address
@@ -130,6 +135,7 @@ struct hplab_chunk {
  */
 struct hplab {
 	struct mutex lock;	/* the one lock, see the top of this file */
+	wait_queue_head_t lock_waiters;
 	struct resource *region;
 	struct list_head groups;
 	struct list_head chunks;
@@ -139,6 +145,12 @@ struct hplab {
 };
 
 extern struct hplab hplab;
+
+/* main.c */
+void hplab_lock(void);
+int hplab_lock_killable(void);
+int hplab_lock_interruptible(void);
+void hplab_unlock(void);
 
 /*
  * Every operation reports why it rejected a request through a

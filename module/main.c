@@ -8,20 +8,76 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include "compat.h"
 #include "hotplug_lab.h"
 
 struct hplab hplab = {
 	.lock = __MUTEX_INITIALIZER(hplab.lock),
+	.lock_waiters = __WAIT_QUEUE_HEAD_INITIALIZER(hplab.lock_waiters),
 	.groups = LIST_HEAD_INIT(hplab.groups),
 	.chunks = LIST_HEAD_INIT(hplab.chunks),
 	.check = HPLAB_CHECK_MODULE,
 };
+
+/*
+ * hplab.lock is taken by sleeping on hplab.lock_waiters until a trylock
+ * succeeds, not with mutex_lock(): its holder may wait in offline_pages()
+ * for as long as a page stays pinned, running on its CPU all the while,
+ * and a mutex waiter spins for as long as the owner runs. On PREEMPT_RT
+ * that spin is inside rcu_read_lock(), and readers of the debugfs files
+ * held off RCU grace periods behind a stuck remove for minutes (RCU stall
+ * reports on 6.12-rt). might_lock() keeps lockdep's view of the order in
+ * which hplab.lock is taken, which a trylock alone would not give it.
+ */
+
+/**
+ * hplab_lock() - take hplab.lock, waiting uninterruptibly
+ */
+void hplab_lock(void)
+{
+	might_lock(&hplab.lock);
+	wait_event(hplab.lock_waiters, mutex_trylock(&hplab.lock));
+}
+
+/**
+ * hplab_lock_killable() - take hplab.lock unless a fatal signal comes
+ *
+ * Return: 0 with the lock held, or -ERESTARTSYS.
+ */
+int hplab_lock_killable(void)
+{
+	might_lock(&hplab.lock);
+	return wait_event_killable(hplab.lock_waiters,
+				   mutex_trylock(&hplab.lock));
+}
+
+/**
+ * hplab_lock_interruptible() - take hplab.lock unless a signal comes
+ *
+ * Return: 0 with the lock held, or -ERESTARTSYS.
+ */
+int hplab_lock_interruptible(void)
+{
+	might_lock(&hplab.lock);
+	return wait_event_interruptible(hplab.lock_waiters,
+					mutex_trylock(&hplab.lock));
+}
+
+/**
+ * hplab_unlock() - release hplab.lock and wake the tasks waiting for it
+ */
+void hplab_unlock(void)
+{
+	mutex_unlock(&hplab.lock);
+	wake_up(&hplab.lock_waiters);
+}
 
 static char *region;
 module_param(region, charp, 0444);
@@ -42,9 +98,9 @@ static int __init hplab_claim_param(void)
 	*at = '@';
 	if (ret)
 		goto err_syntax;
-	mutex_lock(&hplab.lock);
+	hplab_lock();
 	ret = hplab_region_claim(start, size, false, &why);
-	mutex_unlock(&hplab.lock);
+	hplab_unlock();
 	if (ret)
 		pr_err("region=%s: %s\n", region, why);
 	return ret;
@@ -85,10 +141,10 @@ static int __init hplab_init(void)
 	return 0;
 
 err_release_region:
-	mutex_lock(&hplab.lock);
+	hplab_lock();
 	if (hplab.region)
 		hplab_region_release(&(const char *){ NULL });
-	mutex_unlock(&hplab.lock);
+	hplab_unlock();
 err_notifier_exit:
 	hplab_notifier_exit();
 err_free_names:
@@ -105,7 +161,7 @@ static void __exit hplab_exit(void)
 	hplab_debugfs_exit();
 	hplab_target_exit();
 	hplab_notifier_exit();
-	mutex_lock(&hplab.lock);
+	hplab_lock();
 	/*
 	 * Every chunk holds a module reference, so memory is left only
 	 * after rmmod -f. Then the kernel keeps that memory, its groups, the
@@ -116,14 +172,14 @@ static void __exit hplab_exit(void)
 			hplab_added_bytes());
 		hplab_chunks_abandon();
 		hplab_groups_destroy();
-		mutex_unlock(&hplab.lock);
+		hplab_unlock();
 		hplab_compat_exit();
 		return;
 	}
 	hplab_groups_destroy();
 	if (hplab.region)
 		hplab_region_release(&why);
-	mutex_unlock(&hplab.lock);
+	hplab_unlock();
 	kfree(hplab.region_name);
 	kfree(hplab.ram_name);
 	hplab_compat_exit();

@@ -411,7 +411,7 @@ static void hplab_target_work_fn(struct work_struct *work)
 		/* A module on its way out plugs nothing more. */
 		if (!try_module_get(THIS_MODULE))
 			return;
-		mutex_lock(&hplab.lock);
+		hplab_lock();
 		group = hplab_target_due(&next, &pending);
 		if (group)
 			hplab_target_step(group);
@@ -419,7 +419,7 @@ static void hplab_target_work_fn(struct work_struct *work)
 			mod_delayed_work(system_freezable_wq, &hplab_target_work,
 					 time_after(next, jiffies) ?
 					 next - jiffies : 0);
-		mutex_unlock(&hplab.lock);
+		hplab_unlock();
 		module_put(THIS_MODULE);
 		if (!group)
 			return;
