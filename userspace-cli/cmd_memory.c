@@ -426,7 +426,9 @@ static int hplab_set_blocks(const struct hplab_ctx *ctx, const char *command,
 		return HPLAB_EXIT_REJECTED;
 	if (start % view.block_size || size % view.block_size || !size) {
 		hplab_view_free(&view);
-		return hplab_usage_error(command, "start and size must be multiples of the block size");
+		return hplab_usage_error(command, size ?
+					 "start and size must be multiples of the block size" :
+					 "the size must be a non-zero multiple of the block size");
 	}
 	for (addr = start; addr - start < size; addr += view.block_size) {
 		unsigned long block = addr / view.block_size;
@@ -570,7 +572,10 @@ int cmd_online(struct hplab_ctx *ctx, int argc, char **argv)
 		return HPLAB_EXIT_OK;
 	optind = 0;
 	while ((opt = hplab_getopt(ctx, argc, argv, "z:", longopts, NULL, &ret)) > 0) {
-		if (offline || (strcmp(optarg, "kernel") && strcmp(optarg, "movable")))
+		if (offline)
+			return hplab_usage_error(argv[0],
+						 "offline takes no --zone: an offline block is in no zone");
+		if (strcmp(optarg, "kernel") && strcmp(optarg, "movable"))
 			return hplab_usage_error(argv[0], "online takes --zone=kernel or --zone=movable");
 		state = hplab_online_state(optarg);
 	}
