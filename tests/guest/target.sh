@@ -3,7 +3,7 @@
 # unplugs from the highest down, skips a unit it cannot unplug, retries
 # with a doubling delay, takes a new request at once, and stops at unload.
 . /tests/lib.sh
-plan 76
+plan 83
 
 PARAMS=/sys/module/hotplug_lab/parameters
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error
@@ -132,6 +132,22 @@ check "... in one step" expect_steps "$seq" "$g" "unplug $(at 0) ok;reached 0x0 
 check "'$g $(blocks 1)' > target is taken" request "$g $(blocks 1)"
 check "the request of 1 unit is reached again" wait_until 60 reached "$g" "$(blocks 1)"
 
+# The fence is not set over an online in flight: a unit whose block
+# someone else is onlining is busy (hold_block holds that online).
+echo 1 > $PARAMS/hold_block
+echo online_movable > "$(block_dir $(at 0))/state" &
+onliner=$!
+check "someone else's online of the unit's block is held on its way" wait_until 30 grep -qx Y $PARAMS/held
+check "'$g 0' > target is taken" onewrite -l -- "$HPLAB/target" "$g 0"
+check "the unit being onlined is busy: the pass stalls" wait_until 60 retrying "$g"
+check "... and the step says why" grep -qF \
+	"[$g unplug $(at 0) $(blocks 1)] EBUSY: a block of the unit is being onlined or offlined by someone else" "$HPLAB/events"
+echo 0 > $PARAMS/hold_block
+wait $onliner
+check "once that online is done, a retry unplugs the unit" wait_until 60 reached "$g" 0x0
+check "'$g $(blocks 1)' > target is taken" request "$g $(blocks 1)"
+check "the request of 1 unit is reached once more" wait_until 60 reached "$g" "$(blocks 1)"
+
 # A new request replaces the old one between two steps: the second plug
 # is held in the memory notifier while the new request waits for its turn.
 echo online_movable > $MEMORY/auto_online_blocks
@@ -170,14 +186,20 @@ check "the request stalls with the pinned unit plugged" wait_until 60 retrying "
 check "the busy unit was skipped and the ones below it unplugged" \
 	expect_steps "$seq" "$g" "unplug $(at 3) EBUSY;unplug $(at 2) ok;unplug $(at 0) ok;retry 200 EBUSY;"
 check "the busy unit is online movable, as it was" test "$(block_zone $(at 3))" = Movable
-check "the shortfall is named in the retry event" \
-	grep -qF "[$g retry 200] EBUSY: $(blocks 1) of 0x0 plugged: " "$HPLAB/events"
+shortfall_named() {
+	new_events "$seq" | grep -qF "[$g retry 200] EBUSY: $(blocks 1) of 0x0 plugged: "
+}
+check "the shortfall is named in the retry event" shortfall_named
+# the retries of this stall: the events after SEQ
 retry_delays() {
-	grep -o "\[$g retry [0-9]*\]" "$HPLAB/events" | tr -d ']' | cut -d' ' -f3
+	new_events "$seq" | grep -o "\[$g retry [0-9]*\]" | tr -d ']' | cut -d' ' -f3
+}
+retries_at_least() {
+	[ "$(retry_delays | wc -l)" -ge "$1" ]
 }
 check "the target file shows the stall" \
 	sh -c "awk 'NR > 1 && \$1 == $g { print \$2, \$3, \$5 }' $HPLAB/target | grep -qx '0x0 $(blocks 1) retrying'"
-wait_until 30 test "$(retry_delays | wc -l)" -ge 4
+wait_until 30 retries_at_least 4
 check "the delay doubles up to target_retry_max_ms: $(echo $(retry_delays | head -n 4))" \
 	test "$(echo $(retry_delays | head -n 4))" = "200 400 800 800"
 check "kernel matches module while the request stalls" kernel_matches_module
