@@ -18,11 +18,6 @@ target_row() {
 	awk -v id="$d" 'NR > 1 && $1 == id { print $2, $3, $4, $5, $6 }' $D/target
 }
 
-zone_of() {
-	v=$(cat "$(block_dir "$1")/valid_zones")
-	[ "$(cat "$(block_dir "$1")/state")" = online ] && echo "$v" || echo offline
-}
-
 finish() {
 	[ -n "${pinner:-}" ] && kill "$pinner" 2> /dev/null && wait "$pinner"
 	hplab target "$d" none > /dev/null 2>&1
@@ -53,7 +48,7 @@ run "hplab blocks"
 run "grep 'target \[$d ' $D/events | tail -n 4"
 fact "the module plugged the lowest free units of the region, one per step" \
 	test "$(group_units "$d")" = "$(hex $START) $(hex $((START + BLOCK))) $(hex $((START + 2 * BLOCK)))"
-zones="$(zone_of $START) $(zone_of $((START + BLOCK))) $(zone_of $((START + 2 * BLOCK)))"
+zones="$(block_zone $START) $(block_zone $((START + BLOCK))) $(block_zone $((START + 2 * BLOCK)))"
 say "The kernel onlined them, in: $zones."
 fact "the kernel put every unit where hplab zones said ($predicted)" \
 	test "$zones" = "$predicted $predicted $predicted"
@@ -94,7 +89,7 @@ stall_status=$run_status
 run "grep 'target \[$d ' $D/events | tail -n 4"
 fact "the request stalls: hplab target exits 64 with the module's reason" test "$stall_status" = 64
 fact "the busy unit was skipped, and every other unit unplugged" test "$(group_units "$d")" = "$busy"
-fact "the busy unit is as it was, online in $predicted" test "$(zone_of "$busy")" = "$predicted"
+fact "the busy unit is as it was, online in $predicted" test "$(block_zone "$busy")" = "$predicted"
 say "Before it offlines a unit, the module migrates its pages away with alloc_contig_range(), as virtio-mem does, and gives up after a few tries: offline_pages() would wait for the page for as long as no signal comes, and none comes to a kernel worker. It names what is left plugged, and tries again later: $(target_row | cut -d' ' -f5) ms from now, twice as long after each pass that fails."
 
 step "The pin goes away"

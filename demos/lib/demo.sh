@@ -128,10 +128,6 @@ need_blocks() {
 	demo_finish
 }
 
-block_dir() {
-	echo "$MEM/memory$(($1 / BLOCK))"
-}
-
 kernel_multi_block() {
 	grep -q '^memmap_on_memory_multi_block: yes' $D/info
 }

@@ -98,3 +98,22 @@ zones_field() {
 last_seq() {
 	tail -n 1 /sys/kernel/debug/hotplug_lab/events | awk '{ print $1 } END { if (!NR) print -1 }'
 }
+
+# block_dir ADDR: the sysfs directory of the memory block at ADDR
+block_dir() {
+	echo "/sys/devices/system/memory/memory$(($1 / BLOCK))"
+}
+
+block_state() {
+	cat "$(block_dir "$1")/state"
+}
+
+# block_zone ADDR: the zone an online block is in (valid_zones names only
+# that one), "-" while it is offline
+block_zone() {
+	if [ "$(block_state "$1")" = online ]; then
+		cat "$(block_dir "$1")/valid_zones"
+	else
+		echo -
+	fi
+}

@@ -60,24 +60,6 @@ blocks() {
 	hex $(($1 * BLOCK))
 }
 
-block_dir() {
-	echo "$MEMORY/memory$(($1 / BLOCK))"
-}
-
-block_state() {
-	cat "$(block_dir "$1")/state"
-}
-
-# block_zone ADDR: the zone an online block is in (valid_zones names only
-# that zone), "-" for an offline block
-block_zone() {
-	if [ "$(block_state "$1")" = online ]; then
-		cat "$(block_dir "$1")/valid_zones"
-	else
-		echo -
-	fi
-}
-
 # check DESCRIPTION COMMAND...: one test, passing when COMMAND succeeds
 check() {
 	check_desc=$1
