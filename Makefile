@@ -10,6 +10,7 @@
 #   make demo      a narrated demo in the VM (DEMO=name, default tour)
 #   make demo-list the demos
 #   make check     deps, host checks, then the VM suite on every kernel
+#   make bench     hotplug_lab against virtio-mem, dax/kmem and a DIMM
 #   make style     checkpatch and sparse on the module
 #   make install   hplab, its man page and debugfs-api.txt (PREFIX, DESTDIR)
 #   make dkms-install / dkms-remove   the module through DKMS (KERNELRELEASE)
@@ -27,7 +28,7 @@ DKMS_FLAGS ?=
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_SOURCE := $(DKMS_SOURCE_TREE)/hotplug-lab-$(VERSION)
 
-.PHONY: all deps kernels modules module cli cli-asan check style clean demo demo-list \
+.PHONY: all deps kernels modules module cli cli-asan check bench style clean demo demo-list \
 	install uninstall dkms-install dkms-remove deb
 
 all: modules cli
@@ -72,6 +73,16 @@ KERNELS_CHOSEN := $(filter command line environment,$(origin KERNELS))
 check: deps
 	$(MAKE) cli cli-asan
 	tests/check.sh $(if $(KERNELS_CHOSEN),--only $(KERNELS))
+
+# The benchmark (tests/bench/run.sh): BENCH_RUNS runs of BENCH_SIZES (GiB)
+# on the oldest and the newest generic Debian kernel, or BENCH_KERNELS.
+GENERIC_KERNELS = $(filter-out %-rt-amd64,$(shell tests/kernels.sh --debian 2> /dev/null))
+BENCH_KERNELS ?= $(firstword $(GENERIC_KERNELS)) $(lastword $(GENERIC_KERNELS))
+BENCH_RUNS ?= 5
+BENCH_SIZES ?= 1,4,16,32
+bench: deps
+	$(MAKE) cli $(foreach k,$(BENCH_KERNELS),build/$(k)/hotplug_lab.ko)
+	tests/bench/run.sh -r $(BENCH_RUNS) -s $(BENCH_SIZES) $(BENCH_KERNELS)
 
 style:
 	tests/style.sh

@@ -4,10 +4,12 @@
  * their memmap lives, and offlining/onlining them.
  *
  * device_offline(), device_online() and lock_device_hotplug() are not
- * exported to modules, so the only way for a module to offline a memory
- * block without removing it is the standard interface everybody else
- * uses: /sys/devices/system/memory/memoryN/state. Before Linux 7.3,
- * hplab_remove() needs that to make a remove that spans several
+ * exported to modules, so the only way for a module to online a memory
+ * block, or to offline one without removing it, is the standard interface
+ * everybody else uses: /sys/devices/system/memory/memoryN/state. An add
+ * with online= onlines through it on every kernel (the kernel's own
+ * online type for an add, __add_memory_driver_managed(), is for kmem
+ * alone). Before Linux 7.3, hplab_remove() needs it to make a remove that spans several
  * add_memory_driver_managed() calls all-or-nothing (see plug.c), and a
  * memory notifier that keeps others from onlining what it is removing
  * (notifier.c); 7.3 does both in offline_and_remove_memory_ranges(),
@@ -185,7 +187,6 @@ int hplab_blocks_check_back(const struct range *ranges, unsigned int nr_ranges,
 	return failed ? -EIO : 0;
 }
 
-#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 /*
  * A sysfs memory block store that finds device_hotplug_lock taken sleeps
  * 5 ms and returns restart_syscall(), which flags a signal that is not
@@ -212,10 +213,11 @@ static void hplab_recalc_sigpending(void)
 }
 
 /*
- * Before 7.3 the all-or-nothing remove of several adds offlines here. An
- * @interruptible write stops for a pending signal (-EINTR), as the
- * offline_pages() it may run does; one that is not gives up after
- * HPLAB_RESTORE_TIMEOUT of contention.
+ * An add with online= onlines here, and before 7.3 the all-or-nothing
+ * remove of several adds offlines here. An @interruptible write stops
+ * for a pending signal (-EINTR), as the offline_pages() it may run does;
+ * one that is not gives up after HPLAB_RESTORE_TIMEOUT of contention
+ * (-EBUSY).
  */
 static int hplab_block_write_state(u64 block_start, const char *state,
 				   bool interruptible)
@@ -245,13 +247,58 @@ static int hplab_block_write_state(u64 block_start, const char *state,
 			ret = -EINTR;
 			break;
 		}
-		if (!interruptible && time_after(jiffies, deadline))
+		if (!interruptible && time_after(jiffies, deadline)) {
+			/* Not the store's restart: the caller goes on. */
+			ret = -EBUSY;
 			break;
+		}
 	}
 	filp_close(file, NULL);
 	return ret < 0 ? ret : 0;
 }
 
+/**
+ * hplab_online_range() - online every offline block of a range
+ * @start: physical start, memory block aligned
+ * @size: size, memory block aligned
+ * @state: what to write to each block's state file: "online",
+ *	"online_kernel" or "online_movable"
+ * @failed: set to the physical start of the block that could not be
+ *	onlined, on failure
+ *
+ * One state file write per block, as a user would do, but without a
+ * system call per block; blocks online already (the kernel's online
+ * policy, or anybody since) are left where they are. Stops at the first
+ * block that fails.
+ *
+ * Return: 0 if every block of the range is online, or the negative errno
+ * of the failed block's store.
+ */
+int hplab_online_range(u64 start, u64 size, const char *state, u64 *failed)
+{
+	const u64 block_size = memory_block_size_bytes();
+	u64 addr;
+	int ret;
+
+	for (addr = start; addr < start + size; addr += block_size) {
+		if (hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
+			continue;
+		ret = hplab_block_write_state(addr, state, false);
+		/*
+		 * The store says -EINVAL for a block online already: somebody
+		 * (a udev rule) onlined it since it was read offline.
+		 */
+		if (ret == -EINVAL && hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
+			continue;
+		if (ret) {
+			*failed = addr;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+#ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 static const char *hplab_online_state_name(enum hplab_block_state state)
 {
 	return state == HPLAB_BLOCK_ONLINE_MOVABLE ? "online_movable" :

@@ -24,7 +24,7 @@
 #include "compat.h"
 #include "hotplug_lab.h"
 
-#define HPLAB_MAX_WORDS 4
+#define HPLAB_MAX_WORDS 5	/* add: <id> <start> <size> memmap= online= */
 
 /**
  * struct hplab_file - one debugfs file
@@ -193,19 +193,44 @@ static int hplab_groups_store(char **words, int nr_words, const char **why)
 	return ret < 0 ? ret : 0;
 }
 
+/* online=online|kernel|movable: what to write to each block's state file */
+static int hplab_parse_online(const char *word, const char **online,
+			      const char **why)
+{
+	if (!strcmp(word, "online=online"))
+		*online = "online";
+	else if (!strcmp(word, "online=kernel"))
+		*online = "online_kernel";
+	else if (!strcmp(word, "online=movable"))
+		*online = "online_movable";
+	else
+		return hplab_reject(why, -EINVAL,
+				    "the last words are memmap=on|off and online=online|kernel|movable, in that order");
+	return 0;
+}
+
 static int hplab_add_store(char **words, int nr_words, const char **why)
 {
 	bool memmap_on_memory = false;
+	const char *online = NULL;
 	u64 start, size;
 	int mgid, ret;
 
-	if (nr_words < 3 || nr_words > 4)
+	if (nr_words < 3 || nr_words > 5)
 		return hplab_reject(why, -EINVAL,
-				    "write '<group-id> <start> <size> [memmap=on|off]'");
+				    "write '<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]'");
+	if (nr_words >= 4 && strncmp(words[nr_words - 1], "memmap=", 7)) {
+		ret = hplab_parse_online(words[--nr_words], &online, why);
+		if (ret)
+			return ret;
+	}
 	if (nr_words == 4) {
 		ret = hplab_parse_memmap(words[3], &memmap_on_memory, why);
 		if (ret)
 			return ret;
+	} else if (nr_words == 5) {
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]'");
 	}
 	ret = hplab_parse_group_id(words[0], &mgid, why) ?:
 	      hplab_check_not_followed(mgid, why);
@@ -214,7 +239,7 @@ static int hplab_add_store(char **words, int nr_words, const char **why)
 	ret = hplab_parse_range(words + 1, &start, &size, why);
 	if (ret)
 		return ret;
-	return hplab_add(mgid, start, size, memmap_on_memory, why);
+	return hplab_add(mgid, start, size, memmap_on_memory, online, why);
 }
 
 static int hplab_remove_store(char **words, int nr_words, const char **why)
@@ -321,7 +346,7 @@ static int hplab_info_show(struct seq_file *m)
 /* Reading a file that only acts on writes shows what it accepts. */
 static int hplab_add_show(struct seq_file *m)
 {
-	seq_puts(m, "<group-id> <start> <size> [memmap=on|off]\n");
+	seq_puts(m, "<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]\n");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/lockdep.h>
 #include <linux/seq_file.h>
 #include <linux/stdarg.h>
+#include <linux/string.h>
 
 #include "hotplug_lab.h"
 
@@ -19,6 +20,7 @@ static struct {
 	u64 seq;			/* events logged since load */
 	char text[HPLAB_NR_EVENTS][HPLAB_EVENT_LEN];
 	char why[HPLAB_EVENT_LEN];	/* see hplab_reject_fmt() */
+	char phases[HPLAB_EVENT_LEN];	/* see hplab_event_time() */
 } hplab_events;
 
 /**
@@ -42,6 +44,24 @@ int hplab_reject_fmt(const char **why, int err, const char *fmt, ...)
 	va_end(args);
 	*why = hplab_events.why;
 	return err;
+}
+
+/**
+ * hplab_event_time() - note how long one phase of the operation took
+ * @phase: its name: add, online, offline or remove
+ * @ns: nanoseconds
+ *
+ * The next event logged shows it as "<phase>_ns=<ns>" after its "ok" (a
+ * failed operation shows none), so that a user sees where the time of an
+ * add or a remove went.
+ */
+void hplab_event_time(const char *phase, u64 ns)
+{
+	size_t len = strlen(hplab_events.phases);
+
+	lockdep_assert_held(&hplab.lock);
+	scnprintf(hplab_events.phases + len, sizeof(hplab_events.phases) - len,
+		  " %s_ns=%llu", phase, ns);
 }
 
 /**
@@ -75,13 +95,15 @@ const char *hplab_event_log(const char *op, const char *args, int err,
 	len = scnprintf(text, HPLAB_EVENT_LEN, "%llu %s [%s] ",
 			hplab_events.seq, op, args);
 	if (!err) {
-		scnprintf(text + len, HPLAB_EVENT_LEN - len, "ok");
+		scnprintf(text + len, HPLAB_EVENT_LEN - len, "ok%s",
+			  hplab_events.phases);
 	} else {
 		/* %pe prints "-EBUSY"; the log shows the name alone. */
 		scnprintf(name, sizeof(name), "%pe", ERR_PTR(err));
 		scnprintf(text + len, HPLAB_EVENT_LEN - len, "%s: %s",
 			  name + 1, why ? why : "no reason given");
 	}
+	hplab_events.phases[0] = '\0';
 	hplab_events.seq++;
 	return text;
 }

@@ -20,6 +20,9 @@
  * call into memory hotplug while holding it), so nothing called back by
  * the memory hotplug core may take it; and no file is read under it (a
  * sysfs read takes a seq_file lock, as every debugfs read here does).
+ * Memory block state files are written under it (blocks.c): that takes
+ * the file's kernfs active reference and, by trylock only,
+ * device_hotplug_lock, and no holder of either takes hplab.lock.
  * It is taken with hplab_lock() and its killable and interruptible
  * variants and released with hplab_unlock(), never with mutex_lock():
  * see main.c for why.
@@ -178,7 +181,7 @@ int hplab_groups_show(struct seq_file *m);
 
 /* plug.c */
 int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
-	      const char **why);
+	      const char *online, const char **why);
 int hplab_remove(int mgid, u64 start, u64 size, const char **why);
 int hplab_remove_all(int mgid, const char **why);
 int hplab_check_memmap_on_memory(const struct hplab_group *group,
@@ -217,6 +220,7 @@ enum hplab_block_state *hplab_blocks_save(const struct range *ranges,
 int hplab_blocks_check_back(const struct range *ranges, unsigned int nr_ranges,
 			    const enum hplab_block_state *before,
 			    const char **why);
+int hplab_online_range(u64 start, u64 size, const char *state, u64 *failed);
 #ifndef HPLAB_HAVE_OFFLINE_AND_REMOVE_MEMORY_RANGES
 int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved);
 int hplab_restore_blocks(const struct range *ranges, unsigned int nr_ranges,
@@ -233,6 +237,8 @@ void hplab_fence_clear(void);
 void hplab_hold_while(bool (*holding)(void));
 void hplab_online_watch_begin(void);
 bool hplab_online_watch_end(u64 *block);
+void hplab_offline_timer_begin(void);
+u64 hplab_offline_timer_end(void);
 int hplab_notifier_init(void);
 void hplab_notifier_exit(void);
 
@@ -243,6 +249,7 @@ __printf(3, 4) int hplab_reject_fmt(const char **why, int err,
 const char *hplab_event_log(const char *op, const char *args, int err,
 			    const char *why);
 u64 hplab_events_logged(void);
+void hplab_event_time(const char *phase, u64 ns);
 int hplab_events_show(struct seq_file *m);
 
 /* debugfs.c */

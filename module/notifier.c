@@ -20,6 +20,10 @@
  *   MEM_GOING_OFFLINE for that unit, as virtio-mem's hotplug_mutex keeps
  *   onlining and offlining away from its fake-offline, and the fence is
  *   not set while an online or offline of the unit is under way.
+ * - The offline timer: a remove offlines its blocks, then removes them,
+ *   inside one kernel call; the notifier notes when the last block of the
+ *   writer's went offline, which splits the time of the call into its
+ *   two phases for the event log (see plug.c).
  * - The hold (testing): the hold_block parameter stops one block on its
  *   way online or offline, so that a test can inject a failure at exactly
  *   that block of a multi-block operation.
@@ -36,6 +40,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/wait.h>
 
 #include "hotplug_lab.h"
@@ -55,6 +60,9 @@ static const struct range *hplab_guard_ranges;	/* inclusive ends */
 static unsigned int hplab_guard_nr_ranges;
 static const struct task_struct *hplab_guard_task;
 #endif
+/* The offline timer: whose offlines, and when the last one ended (ns). */
+static const struct task_struct *hplab_timer_task;
+static u64 hplab_timer_offlined;
 /* The migration fence, with an inclusive end. */
 static bool hplab_fenced;
 static u64 hplab_fence_start, hplab_fence_last;
@@ -298,6 +306,8 @@ static int hplab_memory_cb(struct notifier_block *nb, unsigned long action,
 		hplab_watch_refused = true;
 		hplab_watch_block = start;
 	}
+	if (action == MEM_OFFLINE && hplab_timer_task == current)
+		hplab_timer_offlined = ktime_get_ns();
 	spin_unlock(&hplab_notifier_lock);
 	/* Past the guard and the fence: a block held here is in flight. */
 	if (ret == NOTIFY_OK &&
@@ -346,6 +356,38 @@ bool hplab_online_watch_end(u64 *block)
 	*block = hplab_watch_block;
 	spin_unlock(&hplab_notifier_lock);
 	return refused;
+}
+
+/**
+ * hplab_offline_timer_begin() - note when the caller's blocks go offline
+ *
+ * Context: hplab.lock held, which makes one timer at a time.
+ */
+void hplab_offline_timer_begin(void)
+{
+	lockdep_assert_held(&hplab.lock);
+	spin_lock(&hplab_notifier_lock);
+	hplab_timer_task = current;
+	hplab_timer_offlined = 0;
+	spin_unlock(&hplab_notifier_lock);
+}
+
+/**
+ * hplab_offline_timer_end() - stop noting, and tell what was noted
+ *
+ * Return: the ktime_get_ns() at which the last block that the caller
+ * offlined since hplab_offline_timer_begin() went offline, or 0 if none
+ * did.
+ */
+u64 hplab_offline_timer_end(void)
+{
+	u64 offlined;
+
+	spin_lock(&hplab_notifier_lock);
+	hplab_timer_task = NULL;
+	offlined = hplab_timer_offlined;
+	spin_unlock(&hplab_notifier_lock);
+	return offlined;
 }
 
 /**

@@ -49,6 +49,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "compat.h"
 #include "hotplug_lab.h"
@@ -256,19 +257,27 @@ int hplab_check_memmap_on_memory(const struct hplab_group *group,
  * @start: physical start, inside the region
  * @size: size
  * @memmap_on_memory: self-host the memmap (MHP_MEMMAP_ON_MEMORY)
+ * @online: NULL, or what to write to the state file of each block the
+ *	kernel's online policy left offline ("online", "online_kernel" or
+ *	"online_movable")
  * @why: set to the reason of a rejection
+ *
+ * The event of a successful add shows how long the kernel's add calls
+ * took (with the policy's onlining, if it onlines) and the onlining
+ * asked by @online.
  *
  * Return: 0 on success, or a negative errno with @why set. On failure
  * nothing of the request stays added, but for -EIO: memory onlined by the
- * kernel's online policy that could not be removed again.
+ * kernel's online policy or by @online that could not be removed again.
  */
 int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
-	      const char **why)
+	      const char *online, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 	struct hplab_chunk *chunk, *next;
 	mhp_t flags = MHP_NID_IS_MGID;
 	u64 granularity, addr, rest;
+	u64 began, added;
 	int ret;
 
 	lockdep_assert_held(&hplab.lock);
@@ -300,13 +309,27 @@ int hplab_add(int mgid, u64 start, u64 size, bool memmap_on_memory,
 		return hplab_reject(why, -EINVAL,
 				    "the size is not a multiple of the group's add granularity (see the granularity file)");
 
+	began = ktime_get_ns();
 	for (addr = start; addr < start + size; addr += granularity) {
 		ret = hplab_add_chunk(group, addr, granularity, flags, why);
 		if (ret)
 			break;
 	}
-	if (!ret)
+	added = ktime_get_ns();
+	if (!ret && online) {
+		ret = hplab_online_range(start, size, online, &addr);
+		if (ret)
+			ret = hplab_reject_fmt(why, ret,
+					       "memory%llu refused %s (%pe from its state file): the add was undone",
+					       div64_u64(addr, memory_block_size_bytes()),
+					       online, ERR_PTR(ret));
+	}
+	if (!ret) {
+		hplab_event_time("add", added - began);
+		if (online)
+			hplab_event_time("online", ktime_get_ns() - added);
 		return 0;
+	}
 
 	/*
 	 * Memory the online policy onlined may be in use already: what
@@ -655,6 +678,30 @@ static int hplab_check_added(struct hplab_group *group, u64 start, u64 end,
 	return 0;
 }
 
+/*
+ * The event of a remove that succeeded shows its two phases, split where
+ * the last block the writer offlined went offline (see notifier.c); no
+ * block offlined, as when all were offline already, is no offline phase.
+ */
+static void hplab_remove_timer_begin(u64 *began)
+{
+	hplab_offline_timer_begin();
+	*began = ktime_get_ns();
+}
+
+static int hplab_remove_timer_end(u64 began, int ret)
+{
+	u64 ended = ktime_get_ns(), offlined = hplab_offline_timer_end();
+
+	if (ret)
+		return ret;
+	if (!offlined)
+		offlined = began;
+	hplab_event_time("offline", offlined - began);
+	hplab_event_time("remove", ended - offlined);
+	return 0;
+}
+
 /**
  * hplab_remove() - offline and remove memory of a group
  * @mgid: memory group id
@@ -668,6 +715,7 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 	u64 end = start + size;
+	u64 began;
 	int ret;
 
 	lockdep_assert_held(&hplab.lock);
@@ -681,8 +729,11 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	if (ret)
 		return ret;
 
-	if (hplab.check == HPLAB_CHECK_KERNEL)
-		return hplab_remove_by_kernel(group, start, end, why);
+	if (hplab.check == HPLAB_CHECK_KERNEL) {
+		hplab_remove_timer_begin(&began);
+		ret = hplab_remove_by_kernel(group, start, end, why);
+		return hplab_remove_timer_end(began, ret);
+	}
 
 	if (!group->dynamic && size != group->added)
 		return hplab_reject(why, -EINVAL,
@@ -696,7 +747,9 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	 * group's chunks never cross a unit boundary (adds are whole units,
 	 * the granularity divides the unit, check=kernel only shrinks them).
 	 */
-	return hplab_remove_chunks(group, start, end, why);
+	hplab_remove_timer_begin(&began);
+	ret = hplab_remove_chunks(group, start, end, why);
+	return hplab_remove_timer_end(began, ret);
 }
 
 /**
@@ -711,6 +764,8 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 int hplab_remove_all(int mgid, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
+	u64 began;
+	int ret;
 
 	lockdep_assert_held(&hplab.lock);
 	if (!group)
@@ -719,7 +774,9 @@ int hplab_remove_all(int mgid, const char **why)
 	if (!group->added)
 		return hplab_reject(why, -ENOENT,
 				    "nothing is added in this group");
-	return hplab_remove_chunks(group, 0, U64_MAX, why);
+	hplab_remove_timer_begin(&began);
+	ret = hplab_remove_chunks(group, 0, U64_MAX, why);
+	return hplab_remove_timer_end(began, ret);
 }
 
 /**

@@ -319,7 +319,7 @@ static void hplab_target_plug(struct hplab_group *group)
 		return;
 	}
 	ret = hplab_add(group->mgid, start, group->size,
-			target->memmap_on_memory, &why);
+			target->memmap_on_memory, NULL, &why);
 	hplab_target_log(group, ret, why, "plug %#llx %#llx", start,
 			 group->size);
 	if (ret)

@@ -244,13 +244,14 @@ boots() {
 	done < <(sed -n 's/^# boot: //p' "$top"/demos/*.sh | sort -u)
 }
 # The guest scripts that are in no boot; dkms-smoke boots on its own, with
-# the module DKMS built, after tests/dkms.sh.
+# the module DKMS built, after tests/dkms.sh, and bench in make bench's
+# own guest (tests/bench/run.sh), here its smoke run.
 coverage() {
 	local missing="" demos
 	demos=$(boots | cut -d'|' -f3 | tr ' ' '\n')
 	for script in "$top"/tests/guest/*.sh; do
 		name=$(basename "$script" .sh)
-		case $name in lib|dkms-smoke) continue ;; esac
+		case $name in lib|dkms-smoke|bench) continue ;; esac
 		echo "$demos" | grep -qx "$name" || missing="$missing $name"
 	done
 	for demo in "$top"/demos/*.sh; do
@@ -340,6 +341,12 @@ for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $r
 		add_step "$name $boot" "${prepared[$release]}" \
 			"\"\$top/tests/vm/run.sh\" -n $boot -a $(printf %q "$args") $rig $name $scripts"
 	done < <(boots)
+	# make bench once, 1G, no timing asserted: every contender's steps
+	# work. Debian's kernels: the project's debug kernels have no dax.
+	case $release in
+	*-debug) ;;
+	*) add_step "$name bench smoke" "${prepared[$release]}" "\"\$top/tests/bench/run.sh\" -S $name" ;;
+	esac
 done
 
 run_steps

@@ -11,7 +11,7 @@ set -eu
 
 packages="make gcc libc6-dev qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
 gzip perl openssl codespell pkg-config libsmartcols-dev dkms man-db linux-source-6.1 linux-image-amd64 linux-headers-amd64
-flex bison bc libelf-dev libssl-dev patch debootstrap"
+flex bison bc libelf-dev libssl-dev patch debootstrap python3 gnuplot-nox"
 
 missing=""
 for p in $packages; do

@@ -479,9 +479,9 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 		{ "online", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *online = NULL;
-	char *failed = NULL;
-	bool memmap = false;
+	const char *online = NULL, *how = "offline";
+	char *failed = NULL, *policy;
+	bool memmap = false, module_onlines_all;
 	uint64_t start, size;
 	int opt, ret;
 
@@ -493,7 +493,8 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 			memmap = true;
 			continue;
 		}
-		online = hplab_online_state(optarg);
+		how = optarg;
+		online = hplab_online_state(how);
 		if (!online)
 			return hplab_usage_error(argv[0],
 						 "--online takes offline, online, kernel or movable");
@@ -508,10 +509,21 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 	ret = hplab_require_module(ctx);
 	if (ret)
 		return ret;
-	if (hplab_request(ctx, "add", "%s %s %s memmap=%s", argv[optind],
-			  argv[optind + 1], argv[optind + 2], memmap ? "on" : "off"))
+	/*
+	 * The module onlines the blocks the kernel's policy left offline, in
+	 * the same write, and undoes the add if one refuses. Only blocks the
+	 * policy onlined are left to hplab: moved if in another zone, or
+	 * offlined for --online=offline.
+	 */
+	policy = hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks");
+	module_onlines_all = policy && !strcmp(policy, "offline") && strcmp(how, "offline");
+	free(policy);
+	if (hplab_request(ctx, "add", "%s %s %s memmap=%s%s%s", argv[optind],
+			  argv[optind + 1], argv[optind + 2], memmap ? "on" : "off",
+			  strcmp(how, "offline") ? " online=" : "",
+			  strcmp(how, "offline") ? how : ""))
 		return HPLAB_EXIT_REJECTED;
-	if (!online)
+	if (!online || module_onlines_all)
 		return HPLAB_EXIT_OK;
 	ret = hplab_set_blocks(ctx, argv[0], start, size, online, &failed);
 	if (ret == HPLAB_EXIT_OK)

@@ -221,6 +221,10 @@ static const struct hplab_column event_columns[] = {
 	{ "ARGS", "what was written" },
 	{ "RESULT", "ok or the errno name" },
 	{ "REASON", "why a write was rejected (null in JSON for ok)" },
+	{ "ADD", "add: the kernel's add calls (ms; ns in JSON)", HPLAB_COL_NUMBER },
+	{ "ONLINE", "add with online=: onlining the blocks (ms; ns in JSON)", HPLAB_COL_NUMBER },
+	{ "OFFLINE", "remove: offlining the blocks (ms; ns in JSON)", HPLAB_COL_NUMBER },
+	{ "REMOVE", "remove: removing them (ms; ns in JSON)", HPLAB_COL_NUMBER },
 };
 
 const struct hplab_table_def hplab_events_table = HPLAB_TABLE("events", event_columns);
@@ -238,8 +242,12 @@ int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 		return hplab_access_warn(ctx, errno);
 	table = hplab_table_new(ctx, &hplab_events_table);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		static const char *const phases[] = HPLAB_PHASES;
+		char took[HPLAB_NR_PHASES][24];
 		struct hplab_event ev;
-		const char *row[5];
+		const char *row[5 + HPLAB_NR_PHASES];
+		unsigned long long ns;
+		size_t i;
 
 		switch (hplab_event_parse(line, &ev)) {
 		case HPLAB_EVENT_NO_ARGS:
@@ -257,6 +265,16 @@ int cmd_events(struct hplab_ctx *ctx, int argc, char **argv)
 		row[2] = ev.args;
 		row[3] = ev.result;
 		row[4] = ev.reason;
+		for (i = 0; i < HPLAB_NR_PHASES; i++) {
+			row[5 + i] = NULL;
+			if (!hplab_event_phase(&ev, phases[i], &ns))
+				continue;
+			if (ctx->json)
+				snprintf(took[i], sizeof(took[i]), "%llu", ns);
+			else
+				snprintf(took[i], sizeof(took[i]), "%.1f", ns / 1e6);
+			row[5 + i] = took[i];
+		}
 		hplab_table_add_cells(table, row);
 	}
 	hplab_table_print(table);

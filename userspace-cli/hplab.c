@@ -73,13 +73,16 @@ static const struct hplab_command commands[] = {
 	  "hot-add memory to a group",
 	  "Adds memory with add_memory_driver_managed(). --memmap-on-memory places\n"
 	  "the memmap inside the added memory (MHP_MEMMAP_ON_MEMORY). --online\n"
-	  "then writes each new block's state file: offline, online (the kernel\n"
-	  "picks the zone), kernel (online_kernel) or movable (online_movable);\n"
-	  "a block the kernel onlined already in another zone is moved as\n"
-	  "'hplab online --zone' moves it. Without --online the kernel's\n"
-	  "auto_online_blocks policy decides. Memory added but not onlined as\n"
-	  "asked is a partial success (exit 64): hplab names those blocks, a run\n"
-	  "of them as memoryN-M.\n",
+	  "onlines each new block: online (the kernel picks the zone), kernel\n"
+	  "(online_kernel) or movable (online_movable). The module does it in the\n"
+	  "same write, one state file write per block without a system call each,\n"
+	  "and undoes the add if a block refuses; --online=offline offlines what\n"
+	  "the kernel onlined. A block the kernel onlined already in another zone\n"
+	  "is moved as 'hplab online --zone' moves it. Without --online the\n"
+	  "kernel's auto_online_blocks policy decides. Memory added but not left\n"
+	  "as asked is a partial success (exit 64): hplab names those blocks, a\n"
+	  "run of them as memoryN-M. 'hplab events' shows how long the add and\n"
+	  "the online took.\n",
 	  "  -m, --memmap-on-memory   place the memmap in the added memory\n"
 	  "  -o, --online=HOW         then offline, online, kernel or movable\n" },
 	{ "remove", cmd_remove, "remove <group> <start> <size> | remove <group> --all",
@@ -170,7 +173,10 @@ static const struct hplab_command commands[] = {
 	{ "events", cmd_events, "events [options]",
 	  "the module's event log, with the reason of every rejection",
 	  "The last 256 writes to the module's files: what was written, the\n"
-	  "result and, for a rejection, the reason.\n", NULL, &hplab_events_table },
+	  "result and, for a rejection, the reason. A successful add or remove\n"
+	  "shows where its time went: the kernel's add calls (ADD), onlining\n"
+	  "for add --online (ONLINE), offlining (OFFLINE) and removing (REMOVE),\n"
+	  "as the module measured them.\n", NULL, &hplab_events_table },
 	{ "granularity", cmd_granularity,
 	  "granularity [options] [<group> <bytes>|default] [--check=module|kernel]",
 	  "show or set add granularity and who judges removes",

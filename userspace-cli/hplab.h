@@ -109,7 +109,14 @@ struct hplab_event {
 	char *args;		/* the words written */
 	char *result;		/* ok or the errno name */
 	char *reason;		/* NULL without one */
+	char *phases;		/* ok: " add_ns=N online_ns=N", or NULL */
 };
+
+/* The phases an event may time, in the order the module logs them. */
+#define HPLAB_PHASES { "add", "online", "offline", "remove" }
+#define HPLAB_NR_PHASES 4
+bool hplab_event_phase(const struct hplab_event *ev, const char *phase,
+		       unsigned long long *ns);
 
 /* util.c */
 struct option;

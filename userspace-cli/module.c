@@ -635,9 +635,9 @@ int hplab_request(const struct hplab_ctx *ctx, const char *file,
 }
 
 /*
- * "<seq> <file> [<args>] ok" or "... <ERRNO>: <reason>", split in LINE.
- * The words written end at the first "] ": a reason may hold brackets of
- * its own ("[memmap=on|off]").
+ * "<seq> <file> [<args>] ok[ <phase>_ns=<ns>...]" or "... <ERRNO>:
+ * <reason>", split in LINE. The words written end at the first "] ": a
+ * reason may hold brackets of its own ("[memmap=on|off]").
  */
 enum hplab_event_problem hplab_event_parse(char *line, struct hplab_event *ev)
 {
@@ -663,8 +663,35 @@ enum hplab_event_problem hplab_event_parse(char *line, struct hplab_event *ev)
 	if (ev->reason) {
 		*ev->reason = '\0';
 		ev->reason += 2;
+	} else if (!strncmp(ev->result, "ok ", 3)) {
+		ev->phases = ev->result + 2;
+		*ev->phases++ = '\0';
 	}
 	return HPLAB_EVENT_OK;
+}
+
+/*
+ * The nanoseconds an ok event gives PHASE ("add", ...): false when it
+ * gives none, or not a number.
+ */
+bool hplab_event_phase(const struct hplab_event *ev, const char *phase,
+		       unsigned long long *ns)
+{
+	const char *p = ev->phases;
+	size_t len = strlen(phase);
+	char *end;
+
+	for (; p && *p; p += strcspn(p, " "), p += strspn(p, " ")) {
+		if (strncmp(p, phase, len) || strncmp(p + len, "_ns=", 4))
+			continue;
+		p += len + 4;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		errno = 0;
+		*ns = strtoull(p, &end, 10);
+		return !errno && (!*end || *end == ' ');
+	}
+	return false;
 }
 
 /* /sys/devices/system/memory/memoryBLOCK/ATTR up to one of END, or NULL. */

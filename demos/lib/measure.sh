@@ -74,7 +74,7 @@ target_steps() {
 		$4 ~ /^(plug|unplug|reached|retry)$/ {
 		verdict = $0
 		sub(/^[^]]*\] /, "", verdict)
-		sub(/:.*/, "", verdict)
+		sub(/[: ].*/, "", verdict)
 		sub(/\]$/, "", $5)
 		print $4, $5, verdict
 	}' /sys/kernel/debug/hotplug_lab/events

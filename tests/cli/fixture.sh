@@ -8,7 +8,10 @@
 #              161-239 and of 256-287 cannot be written (EISDIR)
 #   big2g      loaded, with 2G blocks (block_size_bytes 80000000)
 #   addable    loaded, an add succeeds (add is a plain file), the blocks
-#              of 0x40000000-0x4fffffff cannot be onlined
+#              of 0x40000000-0x4fffffff cannot be onlined, and the kernel's
+#              policy onlines (so hplab looks at each block after the add)
+#   addable-offline  addable, with the policy offline: the module's
+#              online= onlined every block, and hplab reads none
 #   masked     unloaded, with the udev rule masked in /etc/udev/rules.d
 #   nonroot    loaded, /proc/iomem as a user who is not root reads it
 #   iomem-odd  loaded, /proc/iomem lines without " : " and a bad firmware entry
@@ -154,8 +157,8 @@ id type add_granularity add_granularity_memmap remove_rule
 put $d/events "0 region [0x40000000 1G] ok
 1 groups [static 512M] ok
 2 groups [dynamic 256M] ok
-3 add [0 0x40000000 256M memmap=on] ok
-4 add [1 0x60000000 256M memmap=off] ok
+3 add [0 0x40000000 256M memmap=on] ok add_ns=18250112
+4 add [1 0x60000000 256M memmap=off online=movable] ok add_ns=9120554 online_ns=31002870
 5 add [0 0x50000000 384M memmap=off] ENOSPC: the static group would grow past its maximum size"
 : > "$root/$d/remove"
 # A write to add fails like the module's ENOSPC: /dev/full says ENOSPC.
@@ -188,6 +191,7 @@ big|big-addable)
 		n=$((n + 1))
 	done
 	if [ "$kind" = big-addable ]; then
+		put sys/devices/system/memory/auto_online_blocks online
 		rm "$root/$d/add"
 		: > "$root/$d/add"
 		for n in $(seq 161 2 239) $(seq 256 287); do
@@ -206,7 +210,8 @@ big2g)
 	block 2 online Movable
 	block 3 offline "Normal Movable"
 	;;
-addable)
+addable|addable-offline)
+	[ "$kind" = addable ] && put sys/devices/system/memory/auto_online_blocks online
 	rm "$root/$d/add"
 	: > "$root/$d/add"
 	# The blocks' state files cannot be read or written (EISDIR).

@@ -64,7 +64,7 @@ check "the event log stays one printable line per event" events_one_line_each
 check "every rejection in the event log has a reason" \
 	sh -c "grep -E '\] E[A-Z0-9]+(:[[:space:]]*)?\$' $HPLAB/events; test \$? = 1"
 check "reading add shows the syntax it accepts" \
-	grep -qx '<group-id> <start> <size> \[memmap=on|off\]' "$HPLAB/add"
+	grep -qx '<group-id> <start> <size> \[memmap=on|off\] \[online=online|kernel|movable\]' "$HPLAB/add"
 check "reading remove shows the syntax it accepts" \
 	sh -c "grep -qx '<group-id> all' $HPLAB/remove"
 # A writer reads its own result back from the file description it wrote

@@ -1,13 +1,13 @@
 # A memory notifier refuses one block of an operation over several adds
 # (memory-notifier-error-inject): the first, a middle or the last block
 # going offline in a remove, or going online in an add that the kernel's
-# online policy onlines. The module's hold_block parameter stops the
-# operation at that block, the error is armed, and the operation runs
-# into it. Each fails with EBUSY and leaves everything as it was. Then a
+# online policy onlines or the add's online= asks. The module's
+# hold_block parameter stops the operation at that block, the error is
+# armed, and the operation runs into it. Each fails with EBUSY and leaves everything as it was. Then a
 # remove that cannot put blocks back (EIO, naming them), and a remove
 # that starts while another task's online is in flight.
 . /tests/lib.sh
-plan 49
+plan 62
 
 INJECT=/sys/kernel/debug/notifier-error-inject/memory/actions
 PARAMS=/sys/module/hotplug_lab/parameters
@@ -143,6 +143,14 @@ expect_ok add "$range"
 check "without a refusal the add onlines all three blocks movable" all_movable
 expect_ok remove "$d all"
 set_auto_online_offline
+
+# The module onlines what the policy left offline (online=) after adding
+# all three: a block that refuses undoes the whole add, as above.
+refuse_at MEM_GOING_ONLINE 2 add "$range online=movable" "online offline offline"
+refuse_at MEM_GOING_ONLINE 3 add "$range online=movable" "online online offline"
+expect_ok add "$range online=movable"
+check "without a refusal add online=movable onlines all three blocks movable" all_movable
+expect_ok remove "$d all"
 check "kernel matches module at the end" kernel_matches_module
 rmmod memory-notifier-error-inject notifier-error-inject
 check "cleanup" cleanup

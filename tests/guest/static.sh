@@ -1,7 +1,7 @@
 # Static memory groups: added up to their maximum size, removed as a whole,
 # with memmap on and off.
 . /tests/lib.sh
-plan 34
+plan 44
 
 setup
 g=$(new_group "static $(blocks 4)")
@@ -71,6 +71,27 @@ check "the region has no memory block left" no_block_left
 check "the group is empty again, and so is /proc/iomem" \
 	sh -c "grep -qx '$g static 0 $(blocks 4) 0x0' $HPLAB/groups && ! grep -q 'System RAM (hotplug_lab)' /proc/iomem"
 expect_err ENOENT remove "$g all"
+
+# online=: the module onlines the blocks in the add's own write, and the
+# events show where the time of an add and of a remove went.
+expect_err EINVAL add "$g $(at 0) $(blocks 2) online=sideways"
+expect_err EINVAL add "$g $(at 0) $(blocks 2) online=movable memmap=on"
+expect_ok add "$g $(at 0) $(blocks 2) memmap=on online=movable"
+check "online=movable: both blocks are online movable" \
+	test "$(block_zone $(at 0)) $(block_zone $(at 1))" = "Movable Movable"
+# phase_ns PHASE: the nanoseconds the newest event gives PHASE
+phase_ns() {
+	last_event | sed -n "s/.* $1_ns=\([0-9]*\).*/\1/p"
+}
+check "the add's event times the kernel's add call and the online, each non-zero" \
+	test "$(phase_ns add)" -gt 0 -a "$(phase_ns online)" -gt 0
+expect_ok remove "$g all"
+check "the remove of online memory times a non-zero offline and remove" \
+	test "$(phase_ns offline)" -gt 0 -a "$(phase_ns remove)" -gt 0
+expect_ok add "$g $(at 0) $(blocks 2)"
+expect_ok remove "$g all"
+check "the remove of offline memory has no offline phase, and a non-zero remove" \
+	test "$(phase_ns offline)" = 0 -a "$(phase_ns remove)" -gt 0
 expect_ok groups "delete $g"
 expect_err ENOENT groups "delete $g"
 check "cleanup" cleanup

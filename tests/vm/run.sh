@@ -2,7 +2,7 @@
 # Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
 # scripts in it and report their TAP lines.
 #
-# usage: tests/vm/run.sh [-a "kernel args"] [-c CPU] [-k module.ko] [-D] [-m RAM] [-n name] [-r SIZE@START] RELEASE SCRIPT...
+# usage: tests/vm/run.sh [-a "kernel args"] [-c CPU] [-e "qemu args"] [-k module.ko] [-D] [-m RAM] [-M MAXMEM] [-n name] [-q] [-r SIZE@START] RELEASE SCRIPT...
 #
 # -r sets the reserved range the guest boots with (memmap=SIZE$START,
 # default 1G@0x40000000); the guest scripts read it back from the kernel
@@ -16,6 +16,12 @@
 # -k names the module to test (default: build/RELEASE/hotplug_lab.ko); the
 # guest finds it in /modules/. With -D it is placed where DKMS installs it,
 # /lib/modules/RELEASE/updates/dkms/, for modprobe.
+# -M gives the guest MAXMEM of address space for hot-plugged memory
+# (-m RAM,slots=4,maxmem=MAXMEM): pc-dimm and virtio-mem devices. -e adds
+# QEMU arguments (devices). -q is for make bench: QEMU opens a QMP socket
+# and a second serial port (the guest's /dev/ttyS1), tests/bench/agent.py
+# answers the guest's requests there, and the kernel modules of the other
+# hotplug mechanisms (virtio-mem, dax/kmem) are in the guest's /modules.
 # SCRIPT names files in tests/guest/ (without .sh), or demo:NAME for
 # demos/NAME.sh. Prints the guest's TAP lines, then its own, then the plan
 # of the whole run. The run fails (exit 1) when the guest does not reach
@@ -34,13 +40,19 @@ name=main
 dkms_layout=0
 region=1G@0x40000000
 ram=2G
+maxmem=""
+qemu_extra=""
+control=0
 cpu=max,-la57
-usage="usage: $0 [-a args] [-c cpu] [-k module.ko] [-D] [-m ram] [-n name] [-r SIZE@START] RELEASE SCRIPT..."
-while getopts a:c:k:Dm:n:r: opt; do
+usage="usage: $0 [-a args] [-c cpu] [-e qemu-args] [-k module.ko] [-D] [-m ram] [-M maxmem] [-n name] [-q] [-r SIZE@START] RELEASE SCRIPT..."
+while getopts a:c:e:k:Dm:M:n:qr: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
 	c) cpu=$OPTARG ;;
+	e) qemu_extra=$OPTARG ;;
 	m) ram=$OPTARG ;;
+	M) maxmem=$OPTARG ;;
+	q) control=1 ;;
 	k) module=$OPTARG module_given=1 ;;
 	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
@@ -97,10 +109,15 @@ copy_kernel_module() {
 for ko in notifier-error-inject memory-notifier-error-inject ramoops; do
 	copy_kernel_module $ko
 done
-# One write(2) with its errno, a pinned page, the mixed load and the
-# fuzzer, for the tests (tests/vm/onewrite.c, pinpages.c, stress.c,
-# fuzz.c).
-for helper in onewrite pinpages stress fuzz; do
+if [ "$control" = 1 ]; then
+	for ko in virtio_pci virtio_mem dax_hmem device_dax kmem; do
+		copy_kernel_module $ko
+	done
+fi
+# One write(2) with its errno, a pinned page, the mixed load, the
+# fuzzer and the benchmark's clock (tests/vm/onewrite.c, pinpages.c,
+# stress.c, fuzz.c, hpbench.c).
+for helper in onewrite pinpages stress fuzz hpbench; do
 	gcc -static -O2 -Wall -Werror -o "$root/bin/$helper" "$top/tests/vm/$helper.c"
 done
 # The CLI, and util-linux's lsmem to compare it with, with the shared
@@ -141,14 +158,26 @@ case $cpu in *,*) cpu_flags=,${cpu#*,} ;; *) cpu_flags="" ;; esac
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host$cpu_flags"
 append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
-set -- qemu-system-x86_64 $accel -smp 2 -m "$ram" \
+memory=$ram
+[ -n "$maxmem" ] && memory=$ram,slots=4,maxmem=$maxmem
+control_args=""
+[ "$control" = 1 ] && control_args="-qmp unix:$work/qmp.sock,server=on,wait=off
+	-chardev socket,id=control,path=$work/control.sock,server=on,wait=off
+	-device isa-serial,chardev=control"
+# shellcheck disable=SC2086 # the extra arguments are words
+set -- qemu-system-x86_64 $accel -smp 2 -m "$memory" \
 	-machine pc,memory-backend=ram -object memory-backend-ram,id=ram,size="$ram",reserve=off \
 	-nodefaults -display none \
 	-no-reboot -serial "file:$console" -kernel "$kernel" \
-	-initrd "$work/initramfs.gz" -append "$append"
+	-initrd "$work/initramfs.gz" -append "$append" $control_args $qemu_extra
 echo "# $*"
 set +e
 status=0
+agent=""
+if [ "$control" = 1 ]; then
+	python3 "$top/tests/bench/agent.py" "$work/qmp.sock" "$work/control.sock" 2> "$work/agent.log" &
+	agent=$!
+fi
 # A debug kernel's boot of the scenarios takes 10 minutes or more under
 # TCG while another boot shares the machine; the timeout only stops a hang.
 # The host's load and free memory every 10 s of the boot: a stall the
@@ -162,6 +191,7 @@ status=0
 host_sampler=$!
 timeout "${HPLAB_VM_TIMEOUT:-1800}" "$@" || status=$?
 kill $host_sampler
+[ -n "$agent" ] && { wait $agent || echo "# the bench agent failed: $(tail -n 3 "$work/agent.log")"; }
 
 # Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
 # (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
