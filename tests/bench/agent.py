@@ -35,7 +35,8 @@ def connect(path):
 class Qmp:
     def __init__(self, path):
         self.file = connect(path).makefile("rw")
-        self.deleted_backends = {}  # device id -> backend to delete
+        self.unplugging = {}  # device id -> its backend, deleted once QEMU says
+        self.unplugged = []  # backends of devices QEMU has deleted
         self.read()  # the greeting
         self.call("qmp_capabilities")
 
@@ -45,24 +46,27 @@ class Qmp:
             raise EOFError
         return json.loads(line)
 
-    def event(self, msg):
-        if msg.get("event") == "DEVICE_DELETED":
-            dev = msg.get("data", {}).get("device")
-            backend = self.deleted_backends.pop(dev, None)
-            if backend:
-                self.call("object-del", id=backend)
-
-    def call(self, command, **args):
+    def execute(self, command, **args):
         self.file.write(json.dumps({"execute": command, "arguments": args}) + "\n")
         self.file.flush()
         while True:
             msg = self.read()
+            if msg.get("event") == "DEVICE_DELETED":
+                backend = self.unplugging.pop(msg.get("data", {}).get("device"), None)
+                if backend:
+                    self.unplugged.append(backend)
             if "event" in msg:
-                self.event(msg)
                 continue
             if "error" in msg:
                 raise RuntimeError(msg["error"].get("desc", str(msg["error"])))
             return msg.get("return")
+
+    def call(self, command, **args):
+        """One command, then the backends of the DIMMs ejected meanwhile."""
+        result = self.execute(command, **args)
+        while self.unplugged:
+            self.execute("object-del", id=self.unplugged.pop())
+        return result
 
 
 def size_bytes(text):
@@ -84,7 +88,7 @@ def handle(qmp, words):
         qmp.call("device_add", driver="pc-dimm", id=words[1],
                  memdev=words[1] + "-mem")
     elif words[0] == "dimm-del" and len(words) == 2:
-        qmp.deleted_backends[words[1]] = words[1] + "-mem"
+        qmp.unplugging[words[1]] = words[1] + "-mem"
         qmp.call("device_del", id=words[1])
     else:
         raise RuntimeError("unknown request")
@@ -103,7 +107,7 @@ def main():
         try:
             handle(qmp, words)
             reply = "ok"
-        except (RuntimeError, ValueError) as e:
+        except (RuntimeError, ValueError, OSError) as e:
             reply = f"error: {e}"
         except EOFError:
             return

@@ -5,7 +5,9 @@
 #
 # usage: report.py RELEASE OUT < TAP
 #
-# Every figure is the median of the runs, with min and max. Ratios:
+# Every figure is the median of the runs, with min and max. A contender
+# whose memmap the kernel places (memmap "kernel": the DIMM) is labelled
+# on or off by what its add consumed. Ratios:
 # "vs module" is the contender's time over hotplug_lab's (module: one write
 # to the module's file, with the same memmap placement; above 1:
 # hotplug_lab is faster), "x floor" a time over
@@ -20,6 +22,7 @@ import sys
 import time
 
 GIB = 1 << 30
+MEMMAP_KIB_PER_GIB = 16384  # 64-byte struct pages of 4K pages
 PHASES = ("add", "online", "offline", "remove")
 
 
@@ -60,6 +63,10 @@ def summarise(samples, floors):
                "up_ns": spread([r["up"] for r in runs]),
                "down_ns": spread([r["down"] for r in runs]),
                "consumed_kb_per_gib": statistics.median(r["consumed_kb"] for r in runs) * GIB / size}
+        if memmap == "kernel":
+            # where the kernel put the memmap, as what the add consumed says
+            row["memmap"] = ("on" if row["consumed_kb_per_gib"] < MEMMAP_KIB_PER_GIB / 2
+                             else "off")
         row["up_gib_per_s"] = size / GIB / (row["up_ns"]["median"] / 1e9)
         row["down_gib_per_s"] = size / GIB / (row["down_ns"]["median"] / 1e9)
         phases = {p: spread([r[p] for r in runs]) for p in PHASES if all(p in r for r in runs)}
@@ -105,8 +112,8 @@ def markdown(release, report):
            "size needs. consumed: free memory that was there before the add "
            "and is not after it, per GiB added.", "",
            "| size | contender | memmap | up ms | down ms | up GiB/s | down GiB/s "
-           "| up vs module | down vs module | up x floor | consumed KiB/GiB |",
-           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| up vs module | down vs module | up x floor | down x floor | consumed KiB/GiB |",
+           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in report["results"]:
         up, down = r["up_ns"], r["down_ns"]
         out.append(f"| {r['bytes'] // GIB}G | {r['contender']} | {r['memmap']} "
@@ -114,7 +121,8 @@ def markdown(release, report):
                    f"| {ms(down['median'])} ({ms(down['min'])}-{ms(down['max'])}) "
                    f"| {r['up_gib_per_s']:.2f} | {r['down_gib_per_s']:.2f} "
                    f"| {ratio(r.get('up_vs_module'))} | {ratio(r.get('down_vs_module'))} "
-                   f"| {ratio(r.get('up_x_floor'))} | {r['consumed_kb_per_gib']:.0f} |")
+                   f"| {ratio(r.get('up_x_floor'))} | {ratio(r.get('down_x_floor'))} "
+                   f"| {r['consumed_kb_per_gib']:.0f} |")
     if report["skipped"]:
         out += ["", "Skipped:", ""]
         for sk in report["skipped"]:
