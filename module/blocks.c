@@ -9,8 +9,9 @@
  * everybody else uses: /sys/devices/system/memory/memoryN/state. An add
  * with online= onlines through it on every kernel (the kernel's own
  * online type for an add, __add_memory_driver_managed(), is for kmem
- * alone). Before Linux 7.3, hplab_remove() needs it to make a remove that spans several
- * add_memory_driver_managed() calls all-or-nothing (see plug.c), and a
+ * alone). Before Linux 7.3, hplab_remove() needs it to make a remove that
+ * spans several add_memory_driver_managed() calls all-or-nothing (see
+ * plug.c), and a
  * memory notifier that keeps others from onlining what it is removing
  * (notifier.c); 7.3 does both in offline_and_remove_memory_ranges(),
  * under device_hotplug_lock.
@@ -217,7 +218,9 @@ static void hplab_recalc_sigpending(void)
  * remove of several adds offlines here. An @interruptible write stops
  * for a pending signal (-EINTR), as the offline_pages() it may run does;
  * one that is not gives up after HPLAB_RESTORE_TIMEOUT of contention
- * (-EBUSY).
+ * (-EBUSY). Returns 1 when the block is in that state already: the store
+ * says -EINVAL for it, and somebody else (a udev rule) has put it there
+ * since the caller looked.
  */
 static int hplab_block_write_state(u64 block_start, const char *state,
 				   bool interruptible)
@@ -254,6 +257,10 @@ static int hplab_block_write_state(u64 block_start, const char *state,
 		}
 	}
 	filp_close(file, NULL);
+	if (ret == -EINVAL &&
+	    (hplab_block_state(block_start) == HPLAB_BLOCK_OFFLINE) ==
+	    !strcmp(state, "offline"))
+		return 1;
 	return ret < 0 ? ret : 0;
 }
 
@@ -284,13 +291,7 @@ int hplab_online_range(u64 start, u64 size, const char *state, u64 *failed)
 		if (hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
 			continue;
 		ret = hplab_block_write_state(addr, state, false);
-		/*
-		 * The store says -EINVAL for a block online already: somebody
-		 * (a udev rule) onlined it since it was read offline.
-		 */
-		if (ret == -EINVAL && hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
-			continue;
-		if (ret) {
+		if (ret < 0) {
 			*failed = addr;
 			return ret;
 		}
@@ -337,11 +338,7 @@ int hplab_restore_blocks(const struct range *ranges, unsigned int nr_ranges,
 			ret = hplab_block_write_state(addr,
 						      hplab_online_state_name(*saved),
 						      false);
-			/* The store says -EINVAL for a block online already. */
-			if (ret == -EINVAL &&
-			    hplab_block_state(addr) != HPLAB_BLOCK_OFFLINE)
-				ret = 0;
-			if (ret)
+			if (ret < 0)
 				hplab_report_offline_block(addr, ret, !failed++,
 							   why);
 		}
@@ -377,9 +374,7 @@ int hplab_offline_blocks(u64 start, u64 size, enum hplab_block_state *saved)
 		if (state == HPLAB_BLOCK_OFFLINE)
 			continue;
 		ret = hplab_block_write_state(addr, "offline", true);
-		/* The store says -EINVAL for a block offline already. */
-		if (ret == -EINVAL &&
-		    hplab_block_state(addr) == HPLAB_BLOCK_OFFLINE)
+		if (ret > 0)	/* not ours to put back */
 			continue;
 		if (ret)
 			return ret;

@@ -216,21 +216,19 @@ static int hplab_add_store(char **words, int nr_words, const char **why)
 	u64 start, size;
 	int mgid, ret;
 
-	if (nr_words < 3 || nr_words > 5)
-		return hplab_reject(why, -EINVAL,
-				    "write '<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]'");
+	/* The last word, unless it is memmap=, is online=. */
 	if (nr_words >= 4 && strncmp(words[nr_words - 1], "memmap=", 7)) {
 		ret = hplab_parse_online(words[--nr_words], &online, why);
 		if (ret)
 			return ret;
 	}
+	if (nr_words < 3 || nr_words > 4)
+		return hplab_reject(why, -EINVAL,
+				    "write '<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]'");
 	if (nr_words == 4) {
 		ret = hplab_parse_memmap(words[3], &memmap_on_memory, why);
 		if (ret)
 			return ret;
-	} else if (nr_words == 5) {
-		return hplab_reject(why, -EINVAL,
-				    "write '<group-id> <start> <size> [memmap=on|off] [online=online|kernel|movable]'");
 	}
 	ret = hplab_parse_group_id(words[0], &mgid, why) ?:
 	      hplab_check_not_followed(mgid, why);

@@ -679,20 +679,25 @@ static int hplab_check_added(struct hplab_group *group, u64 start, u64 end,
 }
 
 /*
- * The event of a remove that succeeded shows its two phases, split where
- * the last block the writer offlined went offline (see notifier.c); no
- * block offlined, as when all were offline already, is no offline phase.
+ * @remove, timed: the event of a remove that succeeded shows its two
+ * phases, split where the last block the writer offlined went offline
+ * (see notifier.c); no block offlined, as when all were offline already,
+ * is no offline phase.
  */
-static void hplab_remove_timer_begin(u64 *began)
+static int hplab_remove_timed(int (*remove)(struct hplab_group *group,
+					    u64 start, u64 end,
+					    const char **why),
+			      struct hplab_group *group, u64 start, u64 end,
+			      const char **why)
 {
+	u64 began, ended, offlined;
+	int ret;
+
 	hplab_offline_timer_begin();
-	*began = ktime_get_ns();
-}
-
-static int hplab_remove_timer_end(u64 began, int ret)
-{
-	u64 ended = ktime_get_ns(), offlined = hplab_offline_timer_end();
-
+	began = ktime_get_ns();
+	ret = remove(group, start, end, why);
+	ended = ktime_get_ns();
+	offlined = hplab_offline_timer_end();
 	if (ret)
 		return ret;
 	if (!offlined)
@@ -715,7 +720,6 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
 	u64 end = start + size;
-	u64 began;
 	int ret;
 
 	lockdep_assert_held(&hplab.lock);
@@ -729,11 +733,9 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	if (ret)
 		return ret;
 
-	if (hplab.check == HPLAB_CHECK_KERNEL) {
-		hplab_remove_timer_begin(&began);
-		ret = hplab_remove_by_kernel(group, start, end, why);
-		return hplab_remove_timer_end(began, ret);
-	}
+	if (hplab.check == HPLAB_CHECK_KERNEL)
+		return hplab_remove_timed(hplab_remove_by_kernel, group, start,
+					  end, why);
 
 	if (!group->dynamic && size != group->added)
 		return hplab_reject(why, -EINVAL,
@@ -747,9 +749,7 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 	 * group's chunks never cross a unit boundary (adds are whole units,
 	 * the granularity divides the unit, check=kernel only shrinks them).
 	 */
-	hplab_remove_timer_begin(&began);
-	ret = hplab_remove_chunks(group, start, end, why);
-	return hplab_remove_timer_end(began, ret);
+	return hplab_remove_timed(hplab_remove_chunks, group, start, end, why);
 }
 
 /**
@@ -764,8 +764,6 @@ int hplab_remove(int mgid, u64 start, u64 size, const char **why)
 int hplab_remove_all(int mgid, const char **why)
 {
 	struct hplab_group *group = hplab_group_find(mgid);
-	u64 began;
-	int ret;
 
 	lockdep_assert_held(&hplab.lock);
 	if (!group)
@@ -774,9 +772,7 @@ int hplab_remove_all(int mgid, const char **why)
 	if (!group->added)
 		return hplab_reject(why, -ENOENT,
 				    "nothing is added in this group");
-	hplab_remove_timer_begin(&began);
-	ret = hplab_remove_chunks(group, 0, U64_MAX, why);
-	return hplab_remove_timer_end(began, ret);
+	return hplab_remove_timed(hplab_remove_chunks, group, 0, U64_MAX, why);
 }
 
 /**
