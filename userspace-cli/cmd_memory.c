@@ -479,7 +479,8 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 		{ "online", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *online = NULL, *how = "offline";
+	/* module_online: the module's online= word, when it onlines */
+	const char *online = NULL, *module_online = NULL;
 	char *failed = NULL, *policy;
 	bool memmap = false, module_onlines_all;
 	uint64_t start, size;
@@ -493,8 +494,8 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 			memmap = true;
 			continue;
 		}
-		how = optarg;
-		online = hplab_online_state(how);
+		online = hplab_online_state(optarg);
+		module_online = strcmp(optarg, "offline") ? optarg : NULL;
 		if (!online)
 			return hplab_usage_error(argv[0],
 						 "--online takes offline, online, kernel or movable");
@@ -516,12 +517,12 @@ int cmd_add(struct hplab_ctx *ctx, int argc, char **argv)
 	 * offlined for --online=offline.
 	 */
 	policy = hplab_read_line(ctx, _PATH_SYS_MEMORY "/auto_online_blocks");
-	module_onlines_all = policy && !strcmp(policy, "offline") && strcmp(how, "offline");
+	module_onlines_all = policy && !strcmp(policy, "offline") && module_online;
 	free(policy);
 	if (hplab_request(ctx, "add", "%s %s %s memmap=%s%s%s", argv[optind],
 			  argv[optind + 1], argv[optind + 2], memmap ? "on" : "off",
-			  strcmp(how, "offline") ? " online=" : "",
-			  strcmp(how, "offline") ? how : ""))
+			  module_online ? " online=" : "",
+			  module_online ? module_online : ""))
 		return HPLAB_EXIT_REJECTED;
 	if (!online || module_onlines_all)
 		return HPLAB_EXIT_OK;
