@@ -7,17 +7,18 @@
 # --only runs the VM boots on the given releases alone (make check
 # KERNELS=...) and builds no kernel; every supported kernel left out is
 # reported as skipped.
-# Each step is held to its exit status and to its TAP plan: a step that
-# exits non-zero, or prints more or fewer results than its "1..N", fails.
-# Steps run HPLAB_JOBS at a time (default: the number of cores; a kernel
-# build counts as one), in the order they are listed below, except that a
-# step may wait for another to end (one kernel build after the other) or
-# need it to pass (a kernel's boots need its build): the debug kernels are
-# built while the other kernels' boots run beside. A step whose
-# prerequisite failed is reported as not run, one that ended without an
-# exit status as failed. Steps are reported in the order listed.
+# The steps run as tests/scheduler.sh says, HPLAB_JOBS at a time
+# (default: the number of cores; a kernel build counts as one), the
+# debug kernels built while the other kernels' boots run beside, with a
+# deadline HPLAB_CHECK_DEADLINE seconds after the suite starts (default
+# 4320, 72 minutes: CI gives .ci/run 90, of which make deps takes up to
+# 8 on a fresh machine, and 10 are margin). Each step takes about the
+# time tests/step-seconds says, measured; a boot is stopped at three
+# times that (at least 120 s), or sooner when its console falls silent
+# (tests/vm/run.sh).
 # The suite fails when a supported kernel is missing, and ends with
-# "N passed, N failed, N skipped" and the time each step took.
+# "N passed, N failed, N skipped" and the time each step took, deadline
+# or not.
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$top/build/check.log
@@ -27,133 +28,16 @@ mkdir -p "$top/build"
 : > "$times"
 suite_start=$(date +%s)
 
-note() {
-	echo "$*" | tee -a "$log"
-}
-
 jobs_max=${HPLAB_JOBS:-$(nproc)}
-case $jobs_max in
-'' | *[!0-9]* | 0) echo "check.sh: HPLAB_JOBS must be a number of 1 or more" >&2; exit 2 ;;
+deadline_after=${HPLAB_CHECK_DEADLINE:-4320}
+case $jobs_max:$deadline_after in
+*[!0-9:]* | 0:* | :* | *:) echo "check.sh: HPLAB_JOBS must be a number of 1 or more, HPLAB_CHECK_DEADLINE one of seconds" >&2; exit 2 ;;
 esac
-# Interrupted, stop every step (timeout passes the signal on to QEMU).
-trap 'trap - INT TERM; kill 0' INT TERM
+deadline=$((suite_start + deadline_after))
 steps=$top/build/check-steps
 rm -rf "$steps"
 mkdir -p "$steps"
-
-# The steps, in the order they start and are reported. A step's name and
-# command are evaluated when it starts, so that they can name the release
-# of a kernel built by an earlier step (release_of).
-step_name=()
-step_after=()
-step_needs_pass=()
-step_command=()
-step_state=()
-step_pid=()
-# add_step NAME AFTER COMMAND: AFTER is the index of the step this one
-# needs to have passed (added_step after add_step), "wait:INDEX" for one
-# it only waits for, or "-" for none
-add_step() {
-	step_name+=("$1")
-	step_after+=("${2#wait:}")
-	if [ "${2#wait:}" = "$2" ]; then step_needs_pass+=(1); else step_needs_pass+=(0); fi
-	step_command+=("$3")
-	step_state+=(queued)
-	step_pid+=("")
-	added_step=$((${#step_name[@]} - 1))
-}
-
-start_step() {
-	local i=$1 dir=$steps/$1
-	mkdir -p "$dir"
-	eval "echo \"${step_name[i]}\"" > "$dir/name"
-	step_state[i]=running
-	(
-		start=$(date +%s)
-		eval "${step_command[i]}" < /dev/null > "$dir/out" 2>&1
-		echo $? > "$dir/status.tmp"
-		echo $(($(date +%s) - start)) > "$dir/seconds"
-		mv "$dir/status.tmp" "$dir/status"
-	) &
-	step_pid[i]=$!
-}
-
-# A step whose prerequisite failed: reported, not run.
-not_run() {
-	local i=$1 dir=$steps/$1
-	mkdir -p "$dir"
-	eval "echo \"${step_name[i]}\"" > "$dir/name"
-	{
-		echo "not ok 1 - $(cat "$dir/name"): not run, '$(cat "$steps/${step_after[i]}/name")' failed"
-		echo "1..1"
-	} > "$dir/out"
-	echo 0 > "$dir/seconds"
-	echo 0 > "$dir/status"
-	step_state[i]=done
-}
-
-reported=0
-# Report the steps that have finished, up to the first that has not.
-report_finished() {
-	local dir name status ran planned
-	while [ "$reported" -lt "${#step_name[@]}" ] && [ "${step_state[reported]}" = done ]; do
-		dir=$steps/$reported
-		name=$(cat "$dir/name")
-		status=$(cat "$dir/status")
-		note "## $name"
-		tee -a "$log" < "$dir/out"
-		ran=$(grep -cE '^(ok|not ok)( |$)' "$dir/out")
-		planned=$(grep -E '^1\.\.[0-9]+$' "$dir/out")
-		[ "$status" = 0 ] || note "not ok - $name: exited with status $status"
-		[ "$planned" = "1..$ran" ] ||
-			note "not ok - $name: printed $ran results for the plan '${planned:-none}'"
-		printf '%5ds  %s\n' "$(cat "$dir/seconds")" "$name" >> "$times"
-		reported=$((reported + 1))
-	done
-}
-
-# Run every step: start what may start, in list order, while fewer than
-# jobs_max run; wait for one to end; again until all are reported.
-run_steps() {
-	local i after running
-	while [ "$reported" -lt "${#step_name[@]}" ]; do
-		running=0
-		for i in "${!step_name[@]}"; do
-			if [ "${step_state[i]}" = running ] && [ ! -r "$steps/$i/status" ] &&
-				! kill -0 "${step_pid[i]}" 2> /dev/null; then
-				# killed before it could write its status
-				sleep 1
-				if [ ! -r "$steps/$i/status" ]; then
-					echo "not ok - $(cat "$steps/$i/name"): ended without an exit status" >> "$steps/$i/out"
-					echo 0 > "$steps/$i/seconds"
-					echo 1 > "$steps/$i/status"
-				fi
-			fi
-			if [ "${step_state[i]}" = running ] && [ -r "$steps/$i/status" ]; then
-				step_state[i]=done
-			fi
-			[ "${step_state[i]}" = running ] && running=$((running + 1))
-		done
-		for i in "${!step_name[@]}"; do
-			[ "$running" -lt "$jobs_max" ] || break
-			[ "${step_state[i]}" = queued ] || continue
-			after=${step_after[i]}
-			if [ "$after" != - ]; then
-				[ "${step_state[after]}" = done ] || continue
-				if [ "${step_needs_pass[i]}" = 1 ] &&
-					{ [ "$(cat "$steps/$after/status")" != 0 ] ||
-						grep -q '^not ok' "$steps/$after/out"; }; then
-					not_run "$i"
-					continue
-				fi
-			fi
-			start_step "$i"
-			running=$((running + 1))
-		done
-		report_finished
-		[ "$running" -gt 0 ] && wait -n
-	done
-}
+. "$top/tests/scheduler.sh"
 
 # The release a built line's kernel has (its line while not built).
 release_of() {
@@ -264,6 +148,7 @@ coverage() {
 built_lines=$("$top/tests/kernels.sh" --to-build)
 debian_kernels=$("$top/tests/kernels.sh" --debian 2> "$top/build/kernels.err")
 debian_status=$?
+kernel_lines=$("$top/tests/kernels.sh" --lines 2> /dev/null)
 if [ "${1:-}" = --only ]; then
 	shift
 	only=1
@@ -275,11 +160,108 @@ else
 	supported=$debian_kernels
 fi
 
+# line_of RELEASE|LINE: the kernel line (6.1, 6.12-rt, 7.3-debug, ...)
+line_of() {
+	case " $built_lines " in *" $1 "*) echo "$1"; return ;; esac
+	echo "$kernel_lines" | awk -v release="$1" '$2 == release { print $1; found = 1 } END { if (!found) print "?" }'
+}
+# measure LINE STEP: how long the step takes, from tests/step-seconds,
+# in took; a step it lacks is named in unmeasured, and taken to take 600 s
+unmeasured=""
+measure() {
+	took=$(awk -v line="$1" -v step="$2" '$1 == line && $2 == step { print $3 }' "$top/tests/step-seconds")
+	if [ -z "$took" ]; then
+		unmeasured="$unmeasured $1/$2"
+		took=600
+	fi
+}
+# boot_limit SECONDS: a boot's time limit, three times its measured
+# time, at least 120 s
+boot_limit() {
+	echo $(($1 * 3 > 120 ? $1 * 3 : 120))
+}
+
+# What each kernel's boots wait for: its module (and its kernel, for a
+# line built here). Debian's modules first, so that boots can start while
+# the debug kernels build, one after the other (each build uses every core).
+declare -A prepared
+for release in $releases; do
+	measure "$(line_of "$release")" module
+	add_step "$release: kernel and module" - "$took" "prepare $release"
+	prepared[$release]=$added_step
+done
+if [ "$only" = 0 ]; then
+	after=-
+	for line in $built_lines; do
+		measure "$line" kernel
+		add_step "\$(release_of $line): kernel and module" "$after" "$took" "prepare $line"
+		prepared[$line]=$added_step
+		after=wait:$added_step
+	done
+	releases="$releases $built_lines"
+fi
+
+measure - style
+add_step style - "$took" '"$top/tests/style.sh" --checkpatch'
+measure - cli
+add_step "cli host tests" - "$took" 'HPLAB_UNIT=$top/userspace-cli/test_util "$top/tests/cli/run.sh"'
+measure - cli-asan
+add_step "cli host tests, ASan and UBSan" - "$took" \
+	'HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util "$top/tests/cli/run.sh"'
+measure - scheduler
+add_step "the scheduler's deadline" - "$took" '"$top/tests/scheduler-test.sh"'
+# DKMS builds for Debian 12's kernels, whose headers live in /lib/modules.
+dkms_releases=$(for release in $releases; do
+	[ -d "/lib/modules/$release/build" ] && echo "$release"
+done)
+measure - dkms
+add_step "dkms and packaging" - "$took" "\"\$top/tests/dkms.sh\" $(echo $dkms_releases)"
+dkms_step=$added_step
+# The rig's watch over a hung guest, on the first Debian kernel (the
+# quickest to boot).
+watch_release=$(echo $debian_kernels | cut -d' ' -f1)
+case " $(echo $releases) " in
+*" $watch_release "*)
+	measure "$(line_of "$watch_release")" watch
+	add_step "$watch_release: the rig stops a hung guest" "${prepared[$watch_release]}" "$took" \
+		"\"\$top/tests/vm/watch-test.sh\" $watch_release" ;;
+esac
+# The debug kernels' boots take longest: they come first.
+for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $releases | grep -v -- '-debug$'); do
+	name="\$(release_of $release)"
+	line=$(line_of "$release")
+	measure "$line" sparse
+	add_step "$name sparse" "${prepared[$release]}" "$took" "\"\$top/tests/style.sh\" --sparse $name"
+	# An empty -k (DKMS built nothing) makes run.sh fail, not fall back.
+	case " $(echo $dkms_releases) " in
+	*" $release "*)
+		measure "$line" dkms-smoke
+		add_step "$release dkms-smoke" "wait:$dkms_step" "$took" \
+			"\"\$top/tests/vm/run.sh\" -t $(boot_limit "$took") -D -n dkms -k \"\$(ls \"\$top/build/dkms/built/$release\"/hotplug_lab.ko* 2> /dev/null)\" $release dkms-smoke" ;;
+	esac
+	while IFS='|' read -r boot args scripts rig; do
+		measure "$line" "$boot"
+		add_step "$name $boot" "${prepared[$release]}" "$took" \
+			"\"\$top/tests/vm/run.sh\" -t $(boot_limit "$took") -n $boot -a $(printf %q "$args") $rig $name $scripts"
+	done < <(boots)
+	# make bench once, 1G, no timing asserted: every contender's steps
+	# work. Debian's kernels: the project's debug kernels have no dax.
+	case $release in
+	*-debug) ;;
+	*)
+		measure "$line" bench-smoke
+		add_step "$name bench smoke" "${prepared[$release]}" "$took" \
+			"\"\$top/tests/bench/run.sh\" -S -t $(boot_limit "$took") $name" ;;
+	esac
+done
+
 echo "## the suite itself" | tee -a "$log"
 {
 	missing=$(coverage)
 	[ "$missing" = none ]
 	echo "$([ $? = 0 ] || echo 'not ')ok - every guest script and demo runs in a boot (missing: $missing)"
+	[ -z "$unmeasured" ]
+	echo "$([ $? = 0 ] || echo 'not ')ok - every step's time is measured in tests/step-seconds (missing:${unmeasured:- none})"
 	[ "$debian_status" = 0 ]
 	echo "$([ $? = 0 ] || echo 'not ')ok - every supported Debian kernel is installed: $(echo $debian_kernels)"
 	sed 's/^/# /' "$top/build/kernels.err"
@@ -297,69 +279,8 @@ echo "## the suite itself" | tee -a "$log"
 	fi
 	[ -n "$releases" ] || [ "$only" = 0 ]
 	echo "$([ $? = 0 ] || echo 'not ')ok - at least one kernel to boot"
+	echo "# the deadline: $(date -d "@$deadline" '+%H:%M:%S'), $deadline_after s after the start"
 } | tee -a "$log"
 
-# What each kernel's boots wait for: its module (and its kernel, for a
-# line built here). Debian's modules first, so that boots can start while
-# the debug kernels build, one after the other (each build uses every core).
-declare -A prepared
-for release in $releases; do
-	add_step "$release: kernel and module" - "prepare $release"
-	prepared[$release]=$added_step
-done
-if [ "$only" = 0 ]; then
-	after=-
-	for line in $built_lines; do
-		add_step "\$(release_of $line): kernel and module" "$after" "prepare $line"
-		prepared[$line]=$added_step
-		after=wait:$added_step
-	done
-	releases="$releases $built_lines"
-fi
-
-add_step style - '"$top/tests/style.sh" --checkpatch'
-add_step "cli host tests" - 'HPLAB_UNIT=$top/userspace-cli/test_util "$top/tests/cli/run.sh"'
-add_step "cli host tests, ASan and UBSan" - \
-	'HPLAB=$top/build/cli-asan/hplab HPLAB_UNIT=$top/build/cli-asan/test_util "$top/tests/cli/run.sh"'
-# DKMS builds for Debian 12's kernels, whose headers live in /lib/modules.
-dkms_releases=$(for release in $releases; do
-	[ -d "/lib/modules/$release/build" ] && echo "$release"
-done)
-add_step "dkms and packaging" - "\"\$top/tests/dkms.sh\" $(echo $dkms_releases)"
-dkms_step=$added_step
-# The debug kernels' boots take longest: they come first.
-for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $releases | grep -v -- '-debug$'); do
-	name="\$(release_of $release)"
-	add_step "$name sparse" "${prepared[$release]}" "\"\$top/tests/style.sh\" --sparse $name"
-	# An empty -k (DKMS built nothing) makes run.sh fail, not fall back.
-	case " $(echo $dkms_releases) " in
-	*" $release "*)
-		add_step "$release dkms-smoke" "wait:$dkms_step" \
-			"\"\$top/tests/vm/run.sh\" -D -n dkms -k \"\$(ls \"\$top/build/dkms/built/$release\"/hotplug_lab.ko* 2> /dev/null)\" $release dkms-smoke" ;;
-	esac
-	while IFS='|' read -r boot args scripts rig; do
-		add_step "$name $boot" "${prepared[$release]}" \
-			"\"\$top/tests/vm/run.sh\" -n $boot -a $(printf %q "$args") $rig $name $scripts"
-	done < <(boots)
-	# make bench once, 1G, no timing asserted: every contender's steps
-	# work. Debian's kernels: the project's debug kernels have no dax.
-	case $release in
-	*-debug) ;;
-	*) add_step "$name bench smoke" "${prepared[$release]}" "\"\$top/tests/bench/run.sh\" -S $name" ;;
-	esac
-done
-
 run_steps
-
-passed=$(grep -E '^ok( |$)' "$log" | grep -vc '# SKIP')
-skipped=$(grep -E '^ok( |$)' "$log" | grep -c '# SKIP')
-failed=$(grep -cE '^not ok( |$)' "$log")
-echo
-echo "Time per step:"
-cat "$times"
-printf '%5ds  the whole suite\n' $(($(date +%s) - suite_start))
-echo
-grep -E '^not ok( |$)' "$log"
-grep -E '^ok .*# SKIP' "$log"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+summary "$suite_start"

@@ -15,7 +15,8 @@
 #   line, built from Debian's linux-source-VERSION.
 #
 # kernels.sh --to-build prints the lines the project builds, --trixie the
-# Debian 13 lines; --debian lists and checks Debian's kernels only.
+# Debian 13 lines; --debian lists and checks Debian's kernels only;
+# --lines prints "LINE RELEASE" for each kernel found.
 DEBIAN_LINES="6.1 6.12 6.12-rt"
 TRIXIE_LINES="7.3"
 BUILT_LINES="6.1-debug 7.3-debug"
@@ -44,24 +45,27 @@ newest() {
 }
 
 status=0
+with_line=""
+[ "${1:-}" = --lines ] && with_line=1
+# found DISTRIBUTION LINE RELEASE
 found() {
-	if [ -n "$2" ]; then
-		echo "$2"
+	if [ -n "$3" ]; then
+		echo "${with_line:+$2 }$3"
 	else
-		echo "kernels.sh: no $1 kernel with headers is installed (make deps installs it)" >&2
+		echo "kernels.sh: no $1 $2 kernel with headers is installed (make deps installs it)" >&2
 		status=1
 	fi
 }
 for line in $DEBIAN_LINES; do
-	found "Debian 12 $line" "$(newest "$line" /boot/vmlinuz- "")"
+	found "Debian 12" "$line" "$(newest "$line" /boot/vmlinuz- "")"
 done
 for line in $TRIXIE_LINES; do
-	found "Debian 13 $line" "$(newest "$line" "$top/build/debian/trixie/usr/lib/modules/" /vmlinuz)"
+	found "Debian 13" "$line" "$(newest "$line" "$top/build/debian/trixie/usr/lib/modules/" /vmlinuz)"
 done
 [ "${1:-}" = --debian ] && BUILT_LINES=""
 for line in $BUILT_LINES; do
 	if [ -r "$top/build/kernels/$line/vmlinuz" ] && [ -r "$top/build/kernels/$line/release" ]; then
-		cat "$top/build/kernels/$line/release"
+		echo "${with_line:+$line }$(cat "$top/build/kernels/$line/release")"
 	else
 		echo "kernels.sh: the $line kernel is not built (make kernels builds it)" >&2
 		status=1

@@ -2,7 +2,7 @@
 # Boot one Debian kernel under QEMU (TCG) with a reserved range, run guest
 # scripts in it and report their TAP lines.
 #
-# usage: tests/vm/run.sh [-a "kernel args"] [-c CPU] [-e "qemu args"] [-k module.ko] [-D] [-m RAM] [-M MAXMEM] [-n name] [-q] [-r SIZE@START] RELEASE SCRIPT...
+# usage: tests/vm/run.sh [-a "kernel args"] [-c CPU] [-e "qemu args"] [-k module.ko] [-D] [-m RAM] [-M MAXMEM] [-n name] [-q] [-r SIZE@START] [-s SECONDS] [-t SECONDS] RELEASE SCRIPT...
 #
 # -r sets the reserved range the guest boots with (memmap=SIZE$START,
 # default 1G@0x40000000); the guest scripts read it back from the kernel
@@ -30,6 +30,13 @@
 # reported a problem, in the console copy or in the dmesg the guest
 # prints at the end (see bad_kernel_lines). Set HPLAB_KVM=1 to use KVM
 # instead of TCG.
+# A guest is stopped when its console stays silent for -s seconds
+# (default 240; 0 never: an interactive guest), when it runs past -t
+# seconds (default 1800; check.sh gives each boot three times its
+# measured time, tests/step-seconds), or at HPLAB_DEADLINE (seconds
+# since the epoch: check.sh's deadline). One that hung before its first
+# script started (before init's @@TAP-BEGIN) is booted once more, and a
+# "# RETRIED" result says so.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,8 +51,11 @@ maxmem=""
 qemu_extra=""
 control=0
 cpu=max,-la57
-usage="usage: $0 [-a args] [-c cpu] [-e qemu-args] [-k module.ko] [-D] [-m ram] [-M maxmem] [-n name] [-q] [-r SIZE@START] RELEASE SCRIPT..."
-while getopts a:c:e:k:Dm:M:n:qr: opt; do
+silence=240
+limit=1800
+deadline=${HPLAB_DEADLINE:-0}
+usage="usage: $0 [-a args] [-c cpu] [-e qemu-args] [-k module.ko] [-D] [-m ram] [-M maxmem] [-n name] [-q] [-r SIZE@START] [-s seconds] [-t seconds] RELEASE SCRIPT..."
+while getopts a:c:e:k:Dm:M:n:qr:s:t: opt; do
 	case $opt in
 	a) append_extra=$OPTARG ;;
 	c) cpu=$OPTARG ;;
@@ -57,9 +67,14 @@ while getopts a:c:e:k:Dm:M:n:qr: opt; do
 	D) dkms_layout=1 ;;
 	n) name=$OPTARG ;;
 	r) region=$OPTARG ;;
+	s) silence=$OPTARG ;;
+	t) limit=$OPTARG ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
+case $silence:$limit:$deadline in
+*[!0-9:]* | :* | *::* | *:) echo "run.sh: -s, -t and HPLAB_DEADLINE are whole seconds" >&2; exit 2 ;;
+esac
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 release=$1
@@ -172,14 +187,6 @@ set -- qemu-system-x86_64 $accel -smp 2 -m "$memory" \
 	-initrd "$work/initramfs.gz" -append "$append" $control_args $qemu_extra
 echo "# $*"
 set +e
-status=0
-agent=""
-if [ "$control" = 1 ]; then
-	python3 "$top/tests/bench/agent.py" "$work/qmp.sock" "$work/control.sock" 2> "$work/agent.log" &
-	agent=$!
-fi
-# A debug kernel's boot of the scenarios takes 10 minutes or more under
-# TCG while another boot shares the machine; the timeout only stops a hang.
 # The host's load and free memory every 10 s of the boot: a stall the
 # guest reports may be the host's (TCG runs on one host thread).
 (
@@ -189,9 +196,85 @@ fi
 	done
 ) > "$work/host.log" &
 host_sampler=$!
-timeout "${HPLAB_VM_TIMEOUT:-1800}" "$@" || status=$?
+qemu=""
+agent=""
+# Stopped from outside (check.sh's deadline, Ctrl-C): QEMU and the agent
+# go too.
+trap 'kill $host_sampler $qemu $agent 2> /dev/null; exit 1' INT TERM
+
+# boot: run the guest once, its console watched every 2 s. A guest that
+# prints nothing for $silence s has hung (a healthy boot's longest
+# silence is far shorter: tests/step-seconds), one that runs past
+# $limit s or past the suite's deadline (HPLAB_DEADLINE, seconds since
+# the epoch) is stopped. Sets status (QEMU's exit status), hang (why the
+# guest was stopped, or empty) and longest (its longest silence, s, and
+# the console line before it, in longest_after).
+boot() {
+	: > "$console"
+	rm -f "$work/qmp.sock" "$work/control.sock"
+	"$@" &
+	qemu=$!
+	if [ "$control" = 1 ]; then
+		python3 "$top/tests/bench/agent.py" "$work/qmp.sock" "$work/control.sock" 2> "$work/agent.log" &
+		agent=$!
+	fi
+	started=$(date +%s)
+	size=0
+	changed=$started
+	longest=0
+	longest_offset=0
+	hang=""
+	while kill -0 "$qemu" 2> /dev/null; do
+		sleep 2
+		now=$(date +%s)
+		new_size=$(stat -c %s "$console")
+		if [ "$new_size" != "$size" ]; then
+			[ $((now - changed)) -gt "$longest" ] && longest=$((now - changed)) longest_offset=$size
+			size=$new_size
+			changed=$now
+		fi
+		if [ "$silence" != 0 ] && [ $((now - changed)) -ge "$silence" ]; then
+			hang="printed nothing for $((now - changed)) s"
+		elif [ $((now - started)) -ge "$limit" ]; then
+			hang="ran past its limit of $limit s"
+		elif [ "$deadline" != 0 ] && [ "$now" -ge "$deadline" ]; then
+			hang="reached the suite's deadline"
+		fi
+		[ -z "$hang" ] || { kill "$qemu"; break; }
+	done
+	wait "$qemu"
+	status=$?
+	now=$(date +%s)
+	[ $((now - changed)) -gt "$longest" ] && longest=$((now - changed)) longest_offset=$size
+	longest_after=$(head -c "$longest_offset" "$console" | tr -d '\r' | tail -n 1)
+	if [ -n "$agent" ]; then
+		wait "$agent" || echo "# the bench agent failed: $(tail -n 3 "$work/agent.log")"
+		agent=""
+	fi
+	qemu=""
+}
+
+# What the host had to give over the boot.
+host_summary() {
+	awk 'NR == 1 { t0 = $1; lo = $3 } $2 > load { load = $2 } $3 < lo { lo = $3 }
+		END { printf "# host over the boot: %d s, 1-min load up to %s, MemAvailable down to %d MiB\n", $1 - t0, load, lo }' "$work/host.log"
+}
+
+boot "$@"
+# A boot that hung before init started the scripts is booted once more,
+# and says so: a flake is counted, not hidden. A hang after that is the
+# scripts' or the module's, and fails.
+retried=""
+if [ -n "$hang" ] && [ "$hang" = "${hang#reached}" ] && ! grep -q '^@@TAP-BEGIN' "$console"; then
+	echo "# the guest $hang after: $(tail -n 1 "$console" | tr -d '\r')"
+	tail -n 20 "$console" | tr -d '\r' | sed 's/^/# | /'
+	host_summary
+	retried="the first boot $hang before init started the scripts, after: $(tail -n 1 "$console" | tr -d '\r')"
+	mv "$console" "$work/console-hung.log"
+	boot "$@"
+fi
 kill $host_sampler
-[ -n "$agent" ] && { wait $agent || echo "# the bench agent failed: $(tail -n 3 "$work/agent.log")"; }
+echo "# the guest's longest silence: $longest s, after: $longest_after"
 
 # Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
 # (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
@@ -221,9 +304,13 @@ result() {
 }
 finished=0
 grep -q '^@@DONE' "$work/console.txt" && finished=1
+[ -n "$retried" ] && { echo "ok - $release/$name: booted again # RETRIED $retried"; ran=$((ran + 1)); }
 [ "$finished" = 1 ]
-result $? "the guest ran to its end marker (qemu status $status)"
-[ "$finished" = 1 ] || tail -n 40 "$work/console.txt" | sed 's/^/# /'
+result $? "the guest ran to its end marker (${hang:+the guest $hang, }qemu status $status)"
+if [ "$finished" = 0 ]; then
+	tail -n 40 "$work/console.txt" | sed 's/^/# /'
+	host_summary
+fi
 [ "$guest_ran" = "${planned:-none}" ]
 result $? "the guest ran the ${planned:-?} checks its scripts planned ($guest_ran ran)"
 # A kernel with lockdep must end the boot with lockdep still on.
@@ -280,8 +367,7 @@ if [ -s "$work/kernel-bad" ]; then
 	awk -v first="$first" '$0 == first { at = NR } at && NR < at + 40' "$work/console-checked.txt" | sed 's/^/# | /'
 	awk -v first="$first" '$0 == first { print "# the last check before it: " (last ? last : "none"); exit }
 		/^(ok|not ok) / { last = $0 }' "$work/console-checked.txt"
-	awk 'NR == 1 { t0 = $1; lo = $3 } $2 > load { load = $2 } $3 < lo { lo = $3 }
-		END { printf "# host over the boot: %d s, 1-min load up to %s, MemAvailable down to %d MiB\n", $1 - t0, load, lo }' "$work/host.log"
+	host_summary
 fi
 echo "1..$ran"
 exit $failed
