@@ -171,7 +171,7 @@ accel="-accel tcg,thread=single -cpu $cpu"
 # Under KVM the host's CPU, with -c's feature flags (-hypervisor).
 case $cpu in *,*) cpu_flags=,${cpu#*,} ;; *) cpu_flags="" ;; esac
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host$cpu_flags"
-append="console=ttyS0 panic=-1 oops=panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
+append="console=ttyS0 panic=-1 oops=panic unknown_nmi_panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
 memory=$ram
 [ -n "$maxmem" ] && memory=$ram,slots=4,maxmem=$maxmem
@@ -183,7 +183,7 @@ control_args=""
 set -- qemu-system-x86_64 $accel -smp 2 -m "$memory" \
 	-machine pc,memory-backend=ram -object memory-backend-ram,id=ram,size="$ram",reserve=off \
 	-nodefaults -display none \
-	-no-reboot -serial "file:$console" -kernel "$kernel" \
+	-no-reboot -serial "file:$console" -qmp "unix:$work/watch.sock,server=on,wait=off" -kernel "$kernel" \
 	-initrd "$work/initramfs.gz" -append "$append" $control_args $qemu_extra
 echo "# $*"
 set +e
@@ -211,7 +211,7 @@ trap 'kill $host_sampler $qemu $agent 2> /dev/null; exit 1' INT TERM
 # the console line before it, in longest_after).
 boot() {
 	: > "$console"
-	rm -f "$work/qmp.sock" "$work/control.sock"
+	rm -f "$work/qmp.sock" "$work/control.sock" "$work/watch.sock"
 	"$@" &
 	qemu=$!
 	if [ "$control" = 1 ]; then
@@ -240,8 +240,11 @@ boot() {
 		elif [ "$deadline" != 0 ] && [ "$now" -ge "$deadline" ]; then
 			hang="reached the suite's deadline"
 		fi
-		[ -z "$hang" ] || { kill "$qemu"; break; }
+		[ -z "$hang" ] || break
 	done
+	# a hung guest is asked where it is before it goes
+	case $hang in printed* | ran*) where_is_it ;; esac
+	kill "$qemu" 2> /dev/null
 	wait "$qemu"
 	status=$?
 	now=$(date +%s)
@@ -252,6 +255,42 @@ boot() {
 		agent=""
 	fi
 	qemu=""
+}
+
+# where_is_it: an NMI for the hung guest (QMP inject-nmi, to CPU 0):
+# with unknown_nmi_panic its kernel panics and prints CPU 0's stack (the
+# function a guest spinning in early boot is in), then the guest powers
+# off (panic=-1). Waits 20 s for that.
+where_is_it() {
+	python3 -c '
+import json, socket, sys
+qmp = socket.socket(socket.AF_UNIX)
+qmp.settimeout(5)
+qmp.connect(sys.argv[1])
+f = qmp.makefile("rw")
+f.readline()
+for command in ("qmp_capabilities", "inject-nmi"):
+    f.write(json.dumps({"execute": command}) + "\n")
+    f.flush()
+    f.readline()
+' "$work/watch.sock" 2> /dev/null || return
+	for _ in $(seq 20); do
+		kill -0 "$qemu" 2> /dev/null || return
+		sleep 1
+	done
+}
+
+# hang_report CONSOLE: a stopped guest's last lines, the stack its NMI
+# printed, and what the host had to give over the boot.
+hang_report() {
+	stack=$(tr -d '\r' < "$1" | sed -n '/NMI received for unknown reason/,$p')
+	echo "# the guest $hang after: $(tr -d '\r' < "$1" | sed '/NMI received for unknown reason/,$d' | tail -n 1)"
+	if [ -n "$stack" ]; then
+		echo "$stack" | head -n 40 | sed 's/^/# | /'
+	else
+		tail -n 20 "$1" | tr -d '\r' | sed 's/^/# | /'
+	fi
+	host_summary
 }
 
 # What the host had to give over the boot.
@@ -266,10 +305,8 @@ boot "$@"
 # scripts' or the module's, and fails.
 retried=""
 if [ -n "$hang" ] && [ "$hang" = "${hang#reached}" ] && ! grep -q '^@@TAP-BEGIN' "$console"; then
-	echo "# the guest $hang after: $(tail -n 1 "$console" | tr -d '\r')"
-	tail -n 20 "$console" | tr -d '\r' | sed 's/^/# | /'
-	host_summary
-	retried="the first boot $hang before init started the scripts, after: $(tail -n 1 "$console" | tr -d '\r')"
+	hang_report "$console"
+	retried="the first boot $hang before init started the scripts, after: $(tr -d '\r' < "$console" | sed '/NMI received for unknown reason/,$d' | tail -n 1)"
 	mv "$console" "$work/console-hung.log"
 	boot "$@"
 fi
@@ -307,7 +344,9 @@ grep -q '^@@DONE' "$work/console.txt" && finished=1
 [ -n "$retried" ] && { echo "ok - $release/$name: booted again # RETRIED $retried"; ran=$((ran + 1)); }
 [ "$finished" = 1 ]
 result $? "the guest ran to its end marker (${hang:+the guest $hang, }qemu status $status)"
-if [ "$finished" = 0 ]; then
+if [ -n "$hang" ]; then
+	hang_report "$console"
+elif [ "$finished" = 0 ]; then
 	tail -n 40 "$work/console.txt" | sed 's/^/# /'
 	host_summary
 fi
@@ -347,8 +386,11 @@ case $scripts in *" fault-inject "*) allocation_failures=1 ;; esac
 # A script that makes a remove fail so that it cannot put a block back
 # says so (lib.sh's expect_restore_failures): between its two kernel log
 # lines the module's "could not re-online" reports are expected too.
+# The panic a hung guest's NMI provoked (where_is_it) is no report of its
+# own: the hang has failed the run already.
 awk -v known="$known_reports" -v allocation_failures=$allocation_failures \
-	-v list="$work/kernel-known" '
+	-v list="$work/kernel-known" -v provoked=$([ -n "$hang" ] && echo 1) '
+	provoked && /NMI received for unknown reason/ { exit }
 	/hotplug-lab expected restore failures begin/ { expected = 1 }
 	/hotplug-lab expected restore failures end/ { expected = 0 }
 	expected && /hotplug_lab: could not re-online memory/ { print > list; next }
