@@ -48,10 +48,15 @@ add_step() {
 	added_step=$((${#step_name[@]} - 1))
 }
 
+# name_step INDEX: the step's directory, with its name evaluated
+name_step() {
+	mkdir -p "$steps/$1"
+	eval "echo \"${step_name[$1]}\"" > "$steps/$1/name"
+}
+
 start_step() {
 	local i=$1 dir=$steps/$1
-	mkdir -p "$dir"
-	eval "echo \"${step_name[i]}\"" > "$dir/name"
+	name_step "$i"
 	step_state[i]=running
 	(
 		set +m # the step's own background jobs stay in its group
@@ -68,8 +73,7 @@ start_step() {
 # not_run INDEX WHY: a step reported as not run, which fails the suite.
 not_run() {
 	local i=$1 dir=$steps/$1
-	mkdir -p "$dir"
-	eval "echo \"${step_name[i]}\"" > "$dir/name"
+	name_step "$i"
 	{
 		echo "not ok 1 - $(cat "$dir/name"): not run, $2"
 		echo "1..1"
@@ -79,13 +83,28 @@ not_run() {
 	step_state[i]=done
 }
 
+# end_group INDEX: whatever of a step's process group is left (what it
+# started and did not wait for, or all of it) gets TERM, and KILL 10 s
+# later.
+end_group() {
+	local group=-${step_pid[$1]} _
+	kill -TERM -- "$group" 2> /dev/null || return 0
+	for _ in $(seq 10); do
+		sleep 1
+		kill -0 -- "$group" 2> /dev/null || return 0
+	done
+	kill -KILL -- "$group" 2> /dev/null
+}
+
 # stop_step INDEX STATUS WHY: stop a running step, the whole of its
 # process group, and fail it with STATUS unless it ended meanwhile.
 stop_step() {
 	local i=$1 dir=$steps/$1
-	kill -TERM -- "-${step_pid[i]}" 2> /dev/null
+	end_group "$i"
 	wait "${step_pid[i]}" 2> /dev/null
 	if [ ! -r "$dir/status" ]; then
+		# on a line of its own, whatever the step printed last
+		[ -z "$(tail -c 1 "$dir/out")" ] || echo >> "$dir/out"
 		echo "not ok - $(cat "$dir/name"): $3" >> "$dir/out"
 		echo $(($(date +%s) - $(cat "$dir/started"))) > "$dir/seconds"
 		echo "$2" > "$dir/status"
@@ -94,7 +113,8 @@ stop_step() {
 	step_state[i]=done
 }
 
-# On Ctrl-C or TERM, every step stops, the whole of it.
+# On Ctrl-C or TERM, every step stops, the whole of it, and the suite
+# ends without its summary.
 stop_all() {
 	local i
 	for i in "${!step_name[@]}"; do
@@ -102,7 +122,8 @@ stop_all() {
 	done
 	[ -n "${sleeper:-}" ] && kill "$sleeper" 2> /dev/null
 }
-trap 'trap - INT TERM; stop_all; exit 130' INT TERM
+trap 'trap - INT TERM; stop_all; exit 130' INT
+trap 'trap - INT TERM; stop_all; exit 143' TERM
 
 reported=0
 # Report the steps that have finished, up to the first that has not.
@@ -114,6 +135,7 @@ report_finished() {
 		status=$(cat "$dir/status")
 		note "## $name"
 		tee -a "$log" < "$dir/out"
+		[ -z "$(tail -c 1 "$dir/out")" ] || note ""
 		ran=$(grep -cE '^(ok|not ok)( |$)' "$dir/out")
 		planned=$(grep -E '^1\.\.[0-9]+$' "$dir/out")
 		# a stopped step has said so; its status and plan say nothing more
@@ -132,22 +154,20 @@ note() {
 }
 
 # Run every step: start what may start, in order, while fewer than
-# jobs_max run; wait for one to end (or for the deadline); again until
-# all are reported.
+# jobs_max run; wait for one to end, or for the sleeper (at most 10 s,
+# so that the deadline is seen whatever wait -n saw); again until all
+# are reported.
 run_steps() {
 	local i after running now
 	sleeper=""
-	if [ "$deadline" != 0 ]; then
-		export HPLAB_DEADLINE=$((deadline - deadline_grace))
-		sleep $((deadline > $(date +%s) ? deadline - $(date +%s) : 0)) &
-		sleeper=$!
-	fi
+	[ "$deadline" = 0 ] || export HPLAB_DEADLINE=$((deadline - deadline_grace))
 	while [ "$reported" -lt "${#step_name[@]}" ]; do
 		now=$(date +%s)
 		running=0
 		for i in "${!step_name[@]}"; do
 			[ "${step_state[i]}" = running ] || continue
 			if [ -r "$steps/$i/status" ]; then
+				end_group "$i"
 				step_state[i]=done
 			elif [ "$deadline" != 0 ] && [ "$now" -ge "$deadline" ]; then
 				stop_step "$i" 124 "stopped at the suite's deadline"
@@ -177,16 +197,25 @@ run_steps() {
 				fi
 			fi
 			if [ "$deadline" != 0 ] && [ $((now + step_seconds[i])) -gt "$HPLAB_DEADLINE" ]; then
-				not_run "$i" "it takes about ${step_seconds[i]} s and the suite's deadline is $((HPLAB_DEADLINE - now)) s away"
+				not_run "$i" "it takes about ${step_seconds[i]} s and the steps' deadline is $((HPLAB_DEADLINE > now ? HPLAB_DEADLINE - now : 0)) s away"
 				continue
 			fi
 			start_step "$i"
 			running=$((running + 1))
 		done
 		report_finished
-		[ "$running" -gt 0 ] && wait -n 2> /dev/null
+		[ "$running" -gt 0 ] || continue
+		if [ -z "$sleeper" ] || ! kill -0 "$sleeper" 2> /dev/null; then
+			[ -z "$sleeper" ] || wait "$sleeper" 2> /dev/null
+			sleep 10 &
+			sleeper=$!
+		fi
+		wait -n 2> /dev/null
 	done
-	[ -n "$sleeper" ] && kill "$sleeper" 2> /dev/null
+	if [ -n "$sleeper" ]; then
+		kill "$sleeper" 2> /dev/null
+		wait "$sleeper" 2> /dev/null
+	fi
 	sleeper=""
 }
 
@@ -206,7 +235,7 @@ summary() {
 	grep -E '^not ok( |$)' "$log"
 	grep -E '^ok .*# SKIP' "$log"
 	# a boot that hung before init and was booted again: a flake, counted
-	grep -E '^ok .*# RETRIED' "$log" && echo "$(grep -cE '^ok .*# RETRIED' "$log") boots retried after a hang before init"
+	grep -E '^ok .*# RETRIED' "$log" && echo "boots retried after a hang before init: $(grep -cE '^ok .*# RETRIED' "$log")"
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 }

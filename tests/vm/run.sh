@@ -31,10 +31,12 @@
 # prints at the end (see bad_kernel_lines). Set HPLAB_KVM=1 to use KVM
 # instead of TCG.
 # A guest is stopped when its console stays silent for -s seconds
-# (default 240; 0 never: an interactive guest), when it runs past -t
-# seconds (default 1800; check.sh gives each boot three times its
-# measured time, tests/step-seconds), or at HPLAB_DEADLINE (seconds
-# since the epoch: check.sh's deadline). One that hung before its first
+# (default 240, far above the longest silence of a healthy boot,
+# tests/step-seconds; 0: not watched), when it runs past -t seconds
+# (default 1800; check.sh gives each boot three times its measured time),
+# or at HPLAB_DEADLINE (seconds since the epoch: check.sh's deadline); a
+# silent or overrunning one is first made to print its blocked tasks and
+# where its CPUs are (where_is_it). One that hung before its first
 # script started (before init's @@TAP-BEGIN) is booted once more, and a
 # "# RETRIED" result says so.
 set -eu
@@ -72,9 +74,11 @@ while getopts a:c:e:k:Dm:M:n:qr:s:t: opt; do
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
-case $silence:$limit:$deadline in
-*[!0-9:]* | :* | *::* | *:) echo "run.sh: -s, -t and HPLAB_DEADLINE are whole seconds" >&2; exit 2 ;;
-esac
+for seconds in "$silence" "$limit" "$deadline"; do
+	case $seconds in
+	'' | *[!0-9]*) echo "run.sh: -s, -t and HPLAB_DEADLINE are whole seconds" >&2; exit 2 ;;
+	esac
+done
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 release=$1
@@ -171,7 +175,7 @@ accel="-accel tcg,thread=single -cpu $cpu"
 # Under KVM the host's CPU, with -c's feature flags (-hypervisor).
 case $cpu in *,*) cpu_flags=,${cpu#*,} ;; *) cpu_flags="" ;; esac
 [ "${HPLAB_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host$cpu_flags"
-append="console=ttyS0 panic=-1 oops=panic unknown_nmi_panic loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
+append="console=ttyS0 panic=-1 oops=panic unknown_nmi_panic sysrq_always_enabled loglevel=5 memmap=${region%@*}\$${region#*@} memory_hotplug.memmap_on_memory=1 $append_extra"
 console=$work/console.log
 memory=$ram
 [ -n "$maxmem" ] && memory=$ram,slots=4,maxmem=$maxmem
@@ -194,7 +198,7 @@ set +e
 		echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg) $(awk '$1 == "MemAvailable:" { print int($2 / 1024) }' /proc/meminfo)"
 		sleep 10
 	done
-) > "$work/host.log" &
+) > "$work/host.log" 2>&1 &
 host_sampler=$!
 qemu=""
 agent=""
@@ -203,12 +207,12 @@ agent=""
 trap 'kill $host_sampler $qemu $agent 2> /dev/null; exit 1' INT TERM
 
 # boot: run the guest once, its console watched every 2 s. A guest that
-# prints nothing for $silence s has hung (a healthy boot's longest
-# silence is far shorter: tests/step-seconds), one that runs past
-# $limit s or past the suite's deadline (HPLAB_DEADLINE, seconds since
-# the epoch) is stopped. Sets status (QEMU's exit status), hang (why the
-# guest was stopped, or empty) and longest (its longest silence, s, and
-# the console line before it, in longest_after).
+# prints nothing for $silence s has hung, one that runs past $limit s or
+# past the suite's deadline (HPLAB_DEADLINE, seconds since the epoch) is
+# stopped. Sets status (QEMU's exit status), hang (why the guest was
+# stopped, or empty), provoked (the size of the console when it was: what
+# follows is what where_is_it made it print) and longest (its longest
+# silence, s, and the console line before it, in longest_after).
 boot() {
 	: > "$console"
 	rm -f "$work/qmp.sock" "$work/control.sock" "$work/watch.sock"
@@ -233,22 +237,24 @@ boot() {
 			size=$new_size
 			changed=$now
 		fi
-		if [ "$silence" != 0 ] && [ $((now - changed)) -ge "$silence" ]; then
+		if [ "$deadline" != 0 ] && [ "$now" -ge "$deadline" ]; then
+			hang="reached the suite's deadline"
+		elif [ "$silence" != 0 ] && [ $((now - changed)) -ge "$silence" ]; then
 			hang="printed nothing for $((now - changed)) s"
 		elif [ $((now - started)) -ge "$limit" ]; then
 			hang="ran past its limit of $limit s"
-		elif [ "$deadline" != 0 ] && [ "$now" -ge "$deadline" ]; then
-			hang="reached the suite's deadline"
 		fi
 		[ -z "$hang" ] || break
 	done
-	# a hung guest is asked where it is before it goes
-	case $hang in printed* | ran*) where_is_it ;; esac
-	kill "$qemu" 2> /dev/null
+	provoked=$(stat -c %s "$console")
+	[ $((now - changed)) -gt "$longest" ] && longest=$((now - changed)) longest_offset=$size
+	# a hung guest is asked where it is, unless the deadline is too near
+	case $hang in
+	printed* | ran*) [ "$deadline" != 0 ] && [ $((deadline - now)) -lt 40 ] || where_is_it ;;
+	esac
+	stop_qemu
 	wait "$qemu"
 	status=$?
-	now=$(date +%s)
-	[ $((now - changed)) -gt "$longest" ] && longest=$((now - changed)) longest_offset=$size
 	longest_after=$(head -c "$longest_offset" "$console" | tr -d '\r' | tail -n 1)
 	if [ -n "$agent" ]; then
 		wait "$agent" || echo "# the bench agent failed: $(tail -n 3 "$work/agent.log")"
@@ -257,38 +263,66 @@ boot() {
 	qemu=""
 }
 
-# where_is_it: an NMI for the hung guest (QMP inject-nmi, to CPU 0):
-# with unknown_nmi_panic its kernel panics and prints CPU 0's stack (the
-# function a guest spinning in early boot is in), then the guest powers
-# off (panic=-1). Waits 20 s for that.
-where_is_it() {
+# stop_qemu: TERM, and KILL 10 s later (a QEMU whose main loop is stuck)
+stop_qemu() {
+	kill "$qemu" 2> /dev/null || return 0
+	for _ in $(seq 10); do
+		sleep 1
+		kill -0 "$qemu" 2> /dev/null || return 0
+	done
+	kill -KILL "$qemu" 2> /dev/null
+}
+
+# qmp COMMAND-JSON...: send QMP commands to the guest's QEMU
+qmp() {
 	python3 -c '
-import json, socket, sys
+import socket, sys
 qmp = socket.socket(socket.AF_UNIX)
 qmp.settimeout(5)
 qmp.connect(sys.argv[1])
 f = qmp.makefile("rw")
 f.readline()
-for command in ("qmp_capabilities", "inject-nmi"):
-    f.write(json.dumps({"execute": command}) + "\n")
+for command in ["{\"execute\": \"qmp_capabilities\"}"] + sys.argv[2:]:
+    f.write(command + "\n")
     f.flush()
     f.readline()
-' "$work/watch.sock" 2> /dev/null || return
+' "$work/watch.sock" "$@" 2> /dev/null
+}
+# sysrq KEY: Alt-SysRq-KEY on the guest's keyboard
+sysrq() {
+	echo "{\"execute\": \"send-key\", \"arguments\": {\"keys\": [{\"type\": \"qcode\", \"data\": \"alt\"}, {\"type\": \"qcode\", \"data\": \"sysrq\"}, {\"type\": \"qcode\", \"data\": \"$1\"}]}}"
+}
+
+# where_is_it: make the hung guest say where it is: SysRq 9 (every
+# message on the console) and w (the blocked tasks, with their stacks:
+# a script waiting forever), then an NMI to every CPU (QMP inject-nmi):
+# with unknown_nmi_panic the first to take it panics and prints its
+# stack (the function a guest spinning in early boot is in), and the
+# guest powers off (panic=-1). Waits 20 s for that.
+where_is_it() {
+	qmp "$(sysrq 9)" "$(sysrq w)" || return
+	sleep 3
+	qmp '{"execute": "inject-nmi"}' || return
 	for _ in $(seq 20); do
 		kill -0 "$qemu" 2> /dev/null || return
 		sleep 1
 	done
 }
 
-# hang_report CONSOLE: a stopped guest's last lines, the stack its NMI
-# printed, and what the host had to give over the boot.
+# unprovoked CONSOLE: the console up to where the guest was stopped
+# (provoked), carriage returns gone
+unprovoked() {
+	head -c "$provoked" "$1" | tr -d '\r'
+}
+# hang_report CONSOLE: a stopped guest's last line, what where_is_it made
+# it print (or its last lines), and what the host had to give over the
+# boot.
 hang_report() {
-	stack=$(tr -d '\r' < "$1" | sed -n '/NMI received for unknown reason/,$p')
-	echo "# the guest $hang after: $(tr -d '\r' < "$1" | sed '/NMI received for unknown reason/,$d' | tail -n 1)"
-	if [ -n "$stack" ]; then
-		echo "$stack" | head -n 40 | sed 's/^/# | /'
+	echo "# the guest $hang after: $(unprovoked "$1" | tail -n 1)"
+	if [ "$(stat -c %s "$1")" -gt "$provoked" ]; then
+		tail -c +"$((provoked + 1))" "$1" | tr -d '\r' | head -n 120 | sed 's/^/# | /'
 	else
-		tail -n 20 "$1" | tr -d '\r' | sed 's/^/# | /'
+		unprovoked "$1" | tail -n 20 | sed 's/^/# | /'
 	fi
 	host_summary
 }
@@ -306,7 +340,9 @@ boot "$@"
 retried=""
 if [ -n "$hang" ] && [ "$hang" = "${hang#reached}" ] && ! grep -q '^@@TAP-BEGIN' "$console"; then
 	hang_report "$console"
-	retried="the first boot $hang before init started the scripts, after: $(tr -d '\r' < "$console" | sed '/NMI received for unknown reason/,$d' | tail -n 1)"
+	retried="the first boot $hang before init started the scripts, after: $(unprovoked "$console" | tail -n 1)"
+	# what its kernel reported before it hung is checked with the rest
+	unprovoked "$console" > "$work/console-hung.txt"
 	mv "$console" "$work/console-hung.log"
 	boot "$@"
 fi
@@ -324,7 +360,12 @@ bad_kernel_lines() {
 	grep -E '^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|BUG [a-z0-9_:-]+ \(|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:|INFO: task .* blocked for more than|rcu: INFO:|kmemleak: .*disabled|hotplug_lab: could not)' "$@"
 }
 
-tr -d '\r' < "$console" > "$work/console.txt"
+# What the guest printed, but what where_is_it made a hung guest print
+# (hang_report showed that, and the hang has failed the run already);
+# the kernel's reports are read from the first boot's too, if it was
+# retried.
+if [ -n "$hang" ]; then unprovoked "$console"; else tr -d '\r' < "$console"; fi > "$work/console.txt"
+cat ${retried:+"$work/console-hung.txt"} "$work/console.txt" > "$work/console-kernel.txt"
 # What the guest printed between its markers: TAP lines, and the demos'
 # narration; the guest's plan line is replaced by the plan of the run.
 sed -n '/^@@TAP-BEGIN/,/^@@TAP-END/p' "$work/console.txt" | grep -v '^@@' > "$work/tap"
@@ -386,17 +427,14 @@ case $scripts in *" fault-inject "*) allocation_failures=1 ;; esac
 # A script that makes a remove fail so that it cannot put a block back
 # says so (lib.sh's expect_restore_failures): between its two kernel log
 # lines the module's "could not re-online" reports are expected too.
-# The panic a hung guest's NMI provoked (where_is_it) is no report of its
-# own: the hang has failed the run already.
 awk -v known="$known_reports" -v allocation_failures=$allocation_failures \
-	-v list="$work/kernel-known" -v provoked=$([ -n "$hang" ] && echo 1) '
-	provoked && /NMI received for unknown reason/ { exit }
+	-v list="$work/kernel-known" '
 	/hotplug-lab expected restore failures begin/ { expected = 1 }
 	/hotplug-lab expected restore failures end/ { expected = 0 }
 	expected && /hotplug_lab: could not re-online memory/ { print > list; next }
 	allocation_failures && $0 ~ known { skip = 80; print > list }
 	!skip { print }
-	skip && (/<\/TASK>/ || !--skip) { skip = 0 }' "$work/console.txt" > "$work/console-checked.txt"
+	skip && (/<\/TASK>/ || !--skip) { skip = 0 }' "$work/console-kernel.txt" > "$work/console-checked.txt"
 [ -s "$work/kernel-known" ] && sed 's/^/# expected: /' "$work/kernel-known" | awk '!seen[$0]++'
 bad_kernel_lines "$work/console-checked.txt" | awk '!seen[$0]++' > "$work/kernel-bad"
 [ ! -s "$work/kernel-bad" ]
