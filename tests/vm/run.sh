@@ -136,8 +136,16 @@ fi
 # One write(2) with its errno, a pinned page, the mixed load, the
 # fuzzer and the benchmark's clock (tests/vm/onewrite.c, pinpages.c,
 # stress.c, fuzz.c, hpbench.c).
+# Built once for all boots (build/vm/bin), again when a source changes;
+# a boot beside that builds it too renames its own copy over it.
+mkdir -p "$top/build/vm/bin"
 for helper in onewrite pinpages stress fuzz hpbench; do
-	gcc -static -O2 -Wall -Werror -o "$root/bin/$helper" "$top/tests/vm/$helper.c"
+	built=$top/build/vm/bin/$helper
+	if [ ! "$built" -nt "$top/tests/vm/$helper.c" ] || [ "$top/tests/vm/random.h" -nt "$built" ]; then
+		gcc -static -O2 -Wall -Werror -o "$built.$$" "$top/tests/vm/$helper.c"
+		mv "$built.$$" "$built"
+	fi
+	cp "$built" "$root/bin/$helper"
 done
 # The CLI, and util-linux's lsmem to compare it with, with the shared
 # libraries they need (Debian has no static libsmartcols); $HPLAB names
