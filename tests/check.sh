@@ -16,8 +16,8 @@
 # which its first make deps takes up to 8 on a fresh machine, and 10 are
 # margin. Each step takes about the
 # time tests/step-seconds says, measured; a boot is stopped at three
-# times that (at least 120 s), or sooner when its console falls silent
-# (tests/vm/run.sh).
+# times that (at least 120 s), or when its console is silent three times
+# as long as it was at most (at least 240 s: tests/vm/run.sh).
 # The suite fails when a supported kernel is missing, and ends with
 # "N passed, N failed, N skipped" and the time each step took, deadline
 # or not.
@@ -171,19 +171,26 @@ line_of() {
 	echo "$kernel_lines" | awk -v release="$1" '$2 == release { print $1; found = 1 } END { if (!found) print "?" }'
 }
 # measure LINE STEP: how long the step takes, from tests/step-seconds,
-# in took, and a boot's time limit, three times that and at least 120 s,
-# in limit. A kernel of no line there (one's own, with KERNELS=) takes
-# as long as the slowest line; a step the table lacks is named in
-# unmeasured, and taken to take 600 s.
+# in took; for a boot, its time limit, three times that and at least
+# 120 s, in limit, and the silence it is stopped after, three times its
+# longest and at least 240 s, in silent. A kernel of
+# no line there (one's own, with KERNELS=) is taken as its slowest line;
+# a step the table lacks is named in unmeasured, and taken to take 600 s.
 unmeasured=""
 measure() {
-	took=$(awk -v line="$1" -v step="$2" '$2 == step && ($1 == line || line == "?") && $3 > max { max = $3 }
-		END { print max }' "$top/tests/step-seconds")
-	if [ -z "$took" ]; then
-		unmeasured="$unmeasured $1/$2"
-		took=600
+	set -- $(awk -v line="$1" -v step="$2" '$2 == step && ($1 == line || line == "?") {
+			found = 1
+			if ($3 > took) took = $3
+			if ($4 > silent) silent = $4
+		}
+		END { if (found) print took + 0, silent + 0 }' "$top/tests/step-seconds") "$1/$2"
+	if [ $# = 1 ]; then
+		unmeasured="$unmeasured $1"
+		set -- 600 80
 	fi
-	limit=$((took * 3 > 120 ? took * 3 : 120))
+	took=$1
+	limit=$(($1 * 3 > 120 ? $1 * 3 : 120))
+	silent=$(($2 * 3 > 240 ? $2 * 3 : 240))
 }
 
 # What each kernel's boots wait for: its module (and its kernel, for a
@@ -242,12 +249,12 @@ for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $r
 	*" $release "*)
 		measure "$line" dkms-smoke
 		add_step "$release dkms-smoke" "wait:$dkms_step" "$took" \
-			"\"\$top/tests/vm/run.sh\" -t $limit -D -n dkms -k \"\$(ls \"\$top/build/dkms/built/$release\"/hotplug_lab.ko* 2> /dev/null)\" $release dkms-smoke" ;;
+			"\"\$top/tests/vm/run.sh\" -t $limit -s $silent -D -n dkms -k \"\$(ls \"\$top/build/dkms/built/$release\"/hotplug_lab.ko* 2> /dev/null)\" $release dkms-smoke" ;;
 	esac
 	while IFS='|' read -r boot args scripts rig; do
 		measure "$line" "$boot"
 		add_step "$name $boot" "${prepared[$release]}" "$took" \
-			"\"\$top/tests/vm/run.sh\" -t $limit -n $boot -a $(printf %q "$args") $rig $name $scripts"
+			"\"\$top/tests/vm/run.sh\" -t $limit -s $silent -n $boot -a $(printf %q "$args") $rig $name $scripts"
 	done < <(boots)
 	# make bench once, 1G, no timing asserted: every contender's steps
 	# work. Debian's kernels: the project's debug kernels have no dax.
@@ -256,7 +263,7 @@ for release in $(printf '%s\n' $releases | grep -- '-debug$') $(printf '%s\n' $r
 	*)
 		measure "$line" bench-smoke
 		add_step "$name bench smoke" "${prepared[$release]}" "$took" \
-			"\"\$top/tests/bench/run.sh\" -S -t $limit $name" ;;
+			"\"\$top/tests/bench/run.sh\" -S -t $limit -Q $silent $name" ;;
 	esac
 done
 

@@ -5,14 +5,15 @@
 # build/bench/<kernel>/results.{md,json} and plot.png
 # (tests/bench/report.py).
 #
-# usage: tests/bench/run.sh [-b SECONDS] [-r RUNS] [-s GIB,GIB,...] [-S] [-t SECONDS] [RELEASE...]
+# usage: tests/bench/run.sh [-b SECONDS] [-Q SECONDS] [-r RUNS] [-s GIB,GIB,...] [-S] [-t SECONDS] [RELEASE...]
 #
 # -S is make check's smoke run: 1G once, into build/bench-smoke/, the
 # boot's TAP on standard output (nothing about time is checked).
 # -t stops a guest that runs longer (default: three times what the
 # default 5 runs of 53 GiB took per kernel, 288 s, in proportion to the
 # runs and GiB asked for, and at least 300 s; check.sh sets the smoke
-# run's), and tests/vm/run.sh stops one whose console falls silent.
+# run's); -Q stops one whose console is silent that long (tests/vm/run.sh
+# -s, default 240).
 # Default: 5 runs of 1, 4, 16 and 32 GiB on the oldest and the newest
 # generic Debian kernel of tests/kernels.sh; a contender whose step would
 # take more than 20 s (-b) at a size, at the speed it had at the smaller
@@ -33,19 +34,21 @@ sizes=1,4,16,32
 budget=20
 name=bench
 limit=""
-while getopts b:r:s:St: opt; do
+silence=240
+while getopts b:Q:r:s:St: opt; do
 	case $opt in
 	b) budget=$OPTARG ;;
 	r) runs=$OPTARG ;;
 	s) sizes=$OPTARG ;;
 	S) runs=1 sizes=1 name=bench-smoke ;;
 	t) limit=$OPTARG ;;
-	*) echo "usage: $0 [-b SECONDS] [-r RUNS] [-s GIB,GIB,...] [-S] [-t SECONDS] [RELEASE...]" >&2; exit 2 ;;
+	Q) silence=$OPTARG ;;
+	*) echo "usage: $0 [-b SECONDS] [-Q SECONDS] [-r RUNS] [-s GIB,GIB,...] [-S] [-t SECONDS] [RELEASE...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-case $limit in
-*[!0-9]*) echo "bench: the limit is a number of seconds" >&2; exit 2 ;;
+case $limit:$silence in
+*[!0-9:]* | *:) echo "bench: the limit and the silence are numbers of seconds" >&2; exit 2 ;;
 esac
 case $budget:$runs:$sizes in
 *[!0-9,:]* | :* | *: | *::* | *,,* | *:, | *, | *:,*) echo "bench: the budget, runs and sizes are numbers (seconds, runs, GiB), sizes separated by commas" >&2; exit 2 ;;
@@ -95,7 +98,7 @@ for release in "$@"; do
 	out=$top/build/$name/$release
 	mkdir -p "$out"
 	echo "# bench: $release: sizes $sizes GiB, $runs runs, a ${ram}M guest"
-	"$top/tests/vm/run.sh" -n $name -q -t "$limit" \
+	"$top/tests/vm/run.sh" -n $name -q -t "$limit" -s "$silence" \
 		-m "${ram}M" -M "${maxmem}M" -r "${largest}G@0x100000000" \
 		-a "hplab_bench_sizes=$sizes hplab_bench_runs=$runs hplab_bench_budget=$budget$soft_reserved" \
 		-e "-object memory-backend-ram,id=vmem0-mem,size=${largest}G,reserve=off

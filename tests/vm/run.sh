@@ -355,7 +355,7 @@ if [ -n "$hang" ] && [ "$hang" = "${hang#reached}" ] && ! grep -q '^@@TAP-BEGIN'
 	boot "$@"
 fi
 kill $host_sampler
-echo "# the guest's longest silence: $longest s, after: $longest_after"
+echo "# the guest's longest silence: $longest s, after: ${longest_after:-the start of the boot}"
 
 # Kernel reports that fail a run: WARN, BUG, Oops, the checkers' reports
 # (KASAN and lockdep print BUG: and WARNING:, SLUB "BUG <cache> (...)"),
