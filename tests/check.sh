@@ -14,10 +14,10 @@
 # (HPLAB_CHECK_START, seconds since the epoch; the suite's own start
 # without it): default 4320, 72 minutes, since CI gives .ci/run 90, of
 # which its first make deps takes up to 8 on a fresh machine, and 10 are
-# margin. Each step takes about the
-# time tests/step-seconds says, measured; a boot is stopped at three
-# times that (at least 120 s), or when its console is silent three times
-# as long as it was at most (at least 240 s: tests/vm/run.sh).
+# margin. Each step takes about the time tests/step-seconds says,
+# measured; a boot is stopped at three times that (at least 120 s), or
+# when its console is silent three times as long as it was at most (at
+# least 240 s: tests/vm/run.sh).
 # The suite fails when a supported kernel is missing, and ends with
 # "N passed, N failed, N skipped" and the time each step took, deadline
 # or not.
